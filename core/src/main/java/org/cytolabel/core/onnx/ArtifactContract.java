@@ -1,0 +1,25 @@
+package org.cytolabel.core.onnx;
+
+/** Tensor names and preprocessing constants every exported model follows (DESIGN.md). */
+public final class ArtifactContract {
+    /** Input: raw counts in the model's gene order, float32 [N, G]. */
+    public static final String INPUT_COUNTS = "counts";
+    /** Output: class probabilities (ensemble mean), float32 [N, C]. */
+    public static final String OUTPUT_PROBABILITIES = "probabilities";
+    /** Output: 1 - max mean probability, float32 [N]. */
+    public static final String OUTPUT_UNCERTAINTY = "uncertainty";
+    /** Output: feature attention mask, float32 [N, G]. */
+    public static final String OUTPUT_MASK = "mask";
+    /** Output: cell embedding, float32 [N, D]. */
+    public static final String OUTPUT_EMBEDDING = "embedding";
+    /** Output: per-member probabilities of an ensemble, float32 [N, M, C]. */
+    public static final String OUTPUT_MEMBER_PROBABILITIES = "member_probabilities";
+    /** Size-factor normalisation target inside the graph. */
+    public static final float TARGET_SUM = 10_000f;
+    /** ONNX opset every exporter pins. */
+    public static final int OPSET = 17;
+    public static final long IR_VERSION = 8;
+
+    private ArtifactContract() {
+    }
+}
