@@ -25,4 +25,14 @@ public record GeneList(List<String> symbols, List<String> ensemblIds) {
     public int size() {
         return symbols.size();
     }
+
+    /** Per gene the symbol, or the Ensembl id where no symbol is known: what a client sends. */
+    public List<String> identifiers() {
+        var out = new java.util.ArrayList<String>(size());
+        for (int i = 0; i < size(); i++) {
+            String s = symbols.get(i);
+            out.add(s == null || s.isEmpty() ? ensemblIds.get(i) : s);
+        }
+        return out;
+    }
 }

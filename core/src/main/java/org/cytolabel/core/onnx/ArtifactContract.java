@@ -19,6 +19,14 @@ public final class ArtifactContract {
     /** ONNX opset every exporter pins. */
     public static final int OPSET = 17;
     public static final long IR_VERSION = 8;
+    /** metadata_props key: the model's name. */
+    public static final String META_MODEL_NAME = "cytolabel.model_name";
+    /** metadata_props key: the model kind ("linear", "mlp", ...). */
+    public static final String META_MODEL_KIND = "cytolabel.model_kind";
+    /** metadata_props key: the preprocessing the graph applies, in words. */
+    public static final String META_PREPROCESSING = "cytolabel.preprocessing";
+    /** The value of {@link #META_PREPROCESSING} for the contract's preprocessing. */
+    public static final String PREPROCESSING = "log1p(counts / max(sum(counts), 1) * 1e4)";
 
     private ArtifactContract() {
     }

@@ -1,0 +1,31 @@
+package org.cytolabel.cli;
+
+import org.cytolabel.core.error.CytoLabelException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code cytolabel demo | train | annotate | registry | trainer | inference}. */
+@Command(name = "cytolabel", mixinStandardHelpOptions = true, version = "cytolabel 0.1.0",
+        description = "Train and serve single-cell cell-type classifiers over gRPC.",
+        subcommands = {DemoCommand.class, TrainCommand.class, AnnotateCommand.class, ServeCommand.Registry.class,
+            ServeCommand.Trainer.class, ServeCommand.Inference.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CytoLabelException ce) {
+                cmd.getErr().println("error: " + ce.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

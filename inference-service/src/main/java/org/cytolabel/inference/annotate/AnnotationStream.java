@@ -1,0 +1,136 @@
+package org.cytolabel.inference.annotate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.cytolabel.core.data.CountCheck;
+import org.cytolabel.core.data.CsrMatrix;
+import org.cytolabel.core.onnx.ArtifactContract;
+import org.cytolabel.core.panel.GeneAligner;
+import org.cytolabel.core.panel.GeneAlignment;
+import org.cytolabel.core.panel.GenePanel;
+import org.cytolabel.proto.model.v1.Label;
+
+/**
+ * One client's stream of cells against one exact model version. The gene alignment is computed once
+ * from the header; each chunk is validated, scattered cell by cell into a reused dense buffer in the
+ * model's gene order and run through ONNX Runtime in batches. Chunks must be annotated one at a time
+ * (the caller serialises them); results carry the chunk's index in the stream.
+ */
+public final class AnnotationStream implements AutoCloseable {
+    /** Most cells per ORT run. */
+    public static final int MAX_BATCH_CELLS = 512;
+    /** Most floats in one stream's dense buffer (16 MiB), which caps the batch for wide panels. */
+    static final int DENSE_BUDGET_FLOATS = 4 << 20;
+    private static final Set<String> PROBABILITIES = Set.of(ArtifactContract.OUTPUT_PROBABILITIES);
+
+    private final LoadedModel model;
+    private final GeneAlignment alignment;
+    private final CellCalls calls;
+    private final AnnotationMetrics metrics;
+    private final int genes;
+    private final int labels;
+    private final int batch;
+    private float[] dense = new float[0];
+    private long nextChunk;
+    private long cellsSeen;
+    private boolean countsChecked;
+
+    private AnnotationStream(LoadedModel model, GeneAlignment alignment, OutputRequest outputs,
+            AnnotationMetrics metrics) {
+        this.model = model;
+        this.alignment = alignment;
+        this.metrics = metrics;
+        this.calls = new CellCalls(model.card().getLabelsList(), outputs);
+        this.genes = alignment.modelGenes();
+        this.labels = model.card().getLabelsCount();
+        this.batch = Math.max(1, Math.min(MAX_BATCH_CELLS, DENSE_BUDGET_FLOATS / Math.max(1, genes)));
+    }
+
+    /** Resolves the header's model, leases its session and aligns the client's genes to its panel. */
+    public static AnnotationStream open(ModelResolver resolver, StreamHeader header, AnnotationMetrics metrics) {
+        LoadedModel model = resolver.open(header.model());
+        try {
+            GenePanel panel = GenePanel.fromProto(model.card().getGenePanel());
+            GeneAlignment alignment = GeneAligner.align(panel, header.geneIds(), header.minGeneOverlap());
+            return new AnnotationStream(model, alignment, header.outputs(), metrics);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    public LoadedModel model() {
+        return model;
+    }
+
+    public GeneAlignment alignment() {
+        return alignment;
+    }
+
+    public List<Label> labels() {
+        return model.card().getLabelsList();
+    }
+
+    /** Chunks annotated so far (the index the next chunk gets). */
+    public long chunks() {
+        return nextChunk;
+    }
+
+    /** Annotates the next chunk; a CytoLabelException (INVALID_ARGUMENT) says what is wrong with it. */
+    public ChunkAnnotation annotate(CountsChunk chunk) {
+        long start = System.nanoTime();
+        long index = nextChunk;
+        CsrMatrix counts = ChunkValidator.toCsr(index, chunk, alignment.clientGenes());
+        if (!countsChecked && counts.rows() > 0) {
+            CountCheck.requireRawCounts(counts, "chunk " + index);
+            countsChecked = true;
+        }
+        ChunkValidator.requireCountValues(index, counts);
+        int n = counts.rows();
+        List<CellCall> out = new ArrayList<>(n);
+        for (int from = 0; from < n; from += batch) {
+            int rows = Math.min(batch, n - from);
+            float[] buffer = buffer(rows);
+            Arrays.fill(buffer, 0, rows * genes, 0f);
+            for (int r = 0; r < rows; r++) {
+                alignment.scatterRow(counts, from + r, buffer, r * genes);
+            }
+            float[] probs = model.model().run(buffer, rows, genes, PROBABILITIES)
+                    .get(ArtifactContract.OUTPUT_PROBABILITIES);
+            if (probs.length != rows * labels) {
+                throw new IllegalStateException(model.name() + ":" + model.version() + " returned "
+                        + probs.length + " probabilities for " + rows + " cells x " + labels + " labels");
+            }
+            metrics.batchRun(model.name(), rows);
+            for (int r = 0; r < rows; r++) {
+                out.add(calls.call(cellId(chunk, from + r), probs, r));
+            }
+        }
+        nextChunk++;
+        cellsSeen += n;
+        metrics.cellsAnnotated(model.name(), n);
+        metrics.chunkComputed(model.name(), System.nanoTime() - start);
+        return new ChunkAnnotation(index, model.version(), out);
+    }
+
+    private String cellId(CountsChunk chunk, int row) {
+        // Without ids, cells are named by their 0-based position in the stream.
+        return chunk.cellIds().isEmpty() ? Long.toString(cellsSeen + row) : chunk.cellIds().get(row);
+    }
+
+    private float[] buffer(int rows) {
+        int need = rows * genes;
+        if (dense.length < need) {
+            dense = new float[Math.max(need, Math.min(batch * genes, 2 * dense.length))];
+        }
+        return dense;
+    }
+
+    /** Releases the session lease (idempotent). */
+    @Override
+    public void close() {
+        model.close();
+    }
+}
