@@ -6,23 +6,24 @@ import java.util.List;
 import java.util.Set;
 import org.cytolabel.core.data.CountCheck;
 import org.cytolabel.core.data.CsrMatrix;
+import org.cytolabel.core.error.CytoLabelException;
 import org.cytolabel.core.onnx.ArtifactContract;
 import org.cytolabel.core.panel.GeneAligner;
 import org.cytolabel.core.panel.GeneAlignment;
 import org.cytolabel.core.panel.GenePanel;
+import org.cytolabel.inference.runtime.DenseBatch;
 import org.cytolabel.proto.model.v1.Label;
 
 /**
  * One client's stream of cells against one exact model version. The gene alignment is computed once
- * from the header; each chunk is validated, scattered cell by cell into a reused dense buffer in the
- * model's gene order and run through ONNX Runtime in batches. Chunks must be annotated one at a time
- * (the caller serialises them); results carry the chunk's index in the stream.
+ * from the header; each chunk is validated, scattered cell by cell into the compute thread's reused
+ * dense buffer ({@link DenseBatch}) in the model's gene order and run through ONNX Runtime in
+ * batches. Chunks must be annotated one at a time (the caller serialises them); results carry the
+ * chunk's index in the stream.
  */
 public final class AnnotationStream implements AutoCloseable {
     /** Most cells per ORT run. */
     public static final int MAX_BATCH_CELLS = 512;
-    /** Most floats in one stream's dense buffer (16 MiB), which caps the batch for wide panels. */
-    static final int DENSE_BUDGET_FLOATS = 4 << 20;
     private static final Set<String> PROBABILITIES = Set.of(ArtifactContract.OUTPUT_PROBABILITIES);
 
     private final LoadedModel model;
@@ -32,7 +33,6 @@ public final class AnnotationStream implements AutoCloseable {
     private final int genes;
     private final int labels;
     private final int batch;
-    private float[] dense = new float[0];
     private long nextChunk;
     private long cellsSeen;
     private boolean countsChecked;
@@ -45,7 +45,11 @@ public final class AnnotationStream implements AutoCloseable {
         this.calls = new CellCalls(model.card().getLabelsList(), outputs);
         this.genes = alignment.modelGenes();
         this.labels = model.card().getLabelsCount();
-        this.batch = Math.max(1, Math.min(MAX_BATCH_CELLS, DENSE_BUDGET_FLOATS / Math.max(1, genes)));
+        this.batch = Math.max(1, Math.min(MAX_BATCH_CELLS, DenseBatch.CAPACITY / Math.max(1, genes)));
+        if (genes > DenseBatch.CAPACITY) {
+            throw CytoLabelException.integrity(model.name() + " has " + genes + " genes; at most "
+                    + DenseBatch.CAPACITY + " are supported");
+        }
     }
 
     /** Resolves the header's model, leases its session and aligns the client's genes to its panel. */
@@ -90,15 +94,17 @@ public final class AnnotationStream implements AutoCloseable {
         ChunkValidator.requireCountValues(index, counts);
         int n = counts.rows();
         List<CellCall> out = new ArrayList<>(n);
+        DenseBatch dense = DenseBatch.forThisThread();
         for (int from = 0; from < n; from += batch) {
             int rows = Math.min(batch, n - from);
-            float[] buffer = buffer(rows);
-            Arrays.fill(buffer, 0, rows * genes, 0f);
-            for (int r = 0; r < rows; r++) {
-                alignment.scatterRow(counts, from + r, buffer, r * genes);
+            float[] probs;
+            try {
+                scatter(counts, from, rows, dense);
+                probs = model.model().run(dense, rows, genes, PROBABILITIES)
+                        .get(ArtifactContract.OUTPUT_PROBABILITIES);
+            } finally {
+                dense.clear();
             }
-            float[] probs = model.model().run(buffer, rows, genes, PROBABILITIES)
-                    .get(ArtifactContract.OUTPUT_PROBABILITIES);
             if (probs.length != rows * labels) {
                 throw new IllegalStateException(model.name() + ":" + model.version() + " returned "
                         + probs.length + " probabilities for " + rows + " cells x " + labels + " labels");
@@ -120,12 +126,24 @@ public final class AnnotationStream implements AutoCloseable {
         return chunk.cellIds().isEmpty() ? Long.toString(cellsSeen + row) : chunk.cellIds().get(row);
     }
 
-    private float[] buffer(int rows) {
-        int need = rows * genes;
-        if (dense.length < need) {
-            dense = new float[Math.max(need, Math.min(batch * genes, 2 * dense.length))];
+    /**
+     * Cells {@code from .. from + rows} into the batch in model gene order, as
+     * {@link GeneAlignment#scatterRow} does, but into ORT's direct buffer and recording what it set.
+     */
+    private void scatter(CsrMatrix counts, int from, int rows, DenseBatch dense) {
+        int[] toModel = alignment.clientToModel();
+        int[] indptr = counts.indptr();
+        int[] indices = counts.indices();
+        float[] values = counts.values();
+        for (int r = 0; r < rows; r++) {
+            int offset = r * genes;
+            for (int k = indptr[from + r]; k < indptr[from + r + 1]; k++) {
+                int m = toModel[indices[k]];
+                if (m >= 0 && values[k] != 0f) {
+                    dense.put(offset + m, values[k]);
+                }
+            }
         }
-        return dense;
     }
 
     /** Releases the session lease (idempotent). */

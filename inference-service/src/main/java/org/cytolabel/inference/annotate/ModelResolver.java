@@ -77,7 +77,8 @@ public final class ModelResolver implements AutoCloseable {
     void onEvent(ModelEvent event) {
         if (event.getKind() == ModelEvent.Kind.DELETED) {
             String sha = served.remove(event.getName() + ":" + event.getVersion());
-            if (sha != null) {
+            // Another version with the same bytes shares the session: keep it.
+            if (sha != null && !served.containsValue(sha)) {
                 LOG.info("{}:{} was deleted; retiring its session", event.getName(), event.getVersion());
                 sessions.retire(sha);
             }

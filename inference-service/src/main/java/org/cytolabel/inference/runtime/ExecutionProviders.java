@@ -37,7 +37,8 @@ public final class ExecutionProviders {
         this.provider = cuda ? Provider.CUDA : Provider.CPU;
         if (cuda) {
             // Probe once so the provider (and the session cache key) is settled before any session exists.
-            try (SessionOptions probe = newOptions()) {
+            try {
+                newOptions().close();
                 LOG.info("execution provider: {}", provider.tag());
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime session options failed: " + e.getMessage(), e);

@@ -95,20 +95,33 @@ public final class OrtModel implements AutoCloseable {
     }
 
     /**
-     * Runs {@code n} rows of {@code denseRowMajor} (n x columns, the array may be longer) and returns
-     * the requested float outputs.
+     * Runs {@code n} rows of {@code denseRowMajor} (n x columns; the array may be longer) and returns
+     * the requested float outputs. ORT copies a heap array; prefer {@link #run(DenseBatch, int, int, Set)}.
      */
     public ModelOutputs run(float[] denseRowMajor, int n, int columns, Set<String> outputs) {
+        requireShape(n, columns, denseRowMajor.length);
+        return run(FloatBuffer.wrap(denseRowMajor, 0, n * columns), n, columns, outputs);
+    }
+
+    /** Runs the first {@code n} rows of {@code batch} without copying them. */
+    public ModelOutputs run(DenseBatch batch, int n, int columns, Set<String> outputs) {
+        requireShape(n, columns, batch.capacity());
+        return run(batch.view(n * columns), n, columns, outputs);
+    }
+
+    private void requireShape(int n, int columns, int available) {
         if (inputShape[1] >= 0 && inputShape[1] != columns) {
             throw new IllegalArgumentException(description + " takes " + inputShape[1] + " columns, got " + columns);
         }
-        if ((long) n * columns > denseRowMajor.length) {
-            throw new IllegalArgumentException(n + " x " + columns + " exceeds the buffer of " + denseRowMajor.length);
+        if ((long) n * columns > available) {
+            throw new IllegalArgumentException(n + " x " + columns + " exceeds the buffer of " + available);
         }
+    }
+
+    private ModelOutputs run(FloatBuffer data, int n, int columns, Set<String> outputs) {
         OnnxTensor input = null;
         try {
-            input = OnnxTensor.createTensor(env, FloatBuffer.wrap(denseRowMajor, 0, n * columns),
-                    new long[] {n, columns});
+            input = OnnxTensor.createTensor(env, data, new long[] {n, columns});
             try (OrtSession.Result result = session.run(Map.of(inputName, input), outputs)) {
                 Map<String, float[]> values = new LinkedHashMap<>();
                 Map<String, long[]> shapes = new LinkedHashMap<>();

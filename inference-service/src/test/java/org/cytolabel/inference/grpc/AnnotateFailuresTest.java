@@ -131,7 +131,8 @@ class AnnotateFailuresTest {
         CellChunk outOfRange = twoChunks.get(0).toBuilder().setIndices(3, pbmc.data.genes().size()).build();
         s = failure(serving.client().annotate(header(), List.of(outOfRange)), Status.Code.INVALID_ARGUMENT);
         assertTrue(s.getDescription().contains("is outside 0.." + (pbmc.data.genes().size() - 1)), s.getDescription());
-        CellChunk fewerIds = twoChunks.get(0).toBuilder().removeCellIds(0).build();
+        CellChunk fewerIds = twoChunks.get(0).toBuilder().clearCellIds()
+                .addAllCellIds(twoChunks.get(0).getCellIdsList().subList(1, 20)).build();
         s = failure(serving.client().annotate(header(), List.of(fewerIds)), Status.Code.INVALID_ARGUMENT);
         assertTrue(s.getDescription().contains("19 cell ids but indptr has 21 entries"), s.getDescription());
     }

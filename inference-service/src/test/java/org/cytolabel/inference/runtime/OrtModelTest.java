@@ -37,6 +37,21 @@ class OrtModelTest {
     }
 
     @Test
+    void runsADenseBatchWithoutCopyingAndClearsWhatWasSet() {
+        try (OrtModel model = OrtModel.load("tiny:1", tiny(), new ExecutionProviders(false, 1))) {
+            DenseBatch batch = new DenseBatch(16);
+            batch.put(0, 3);
+            batch.put(1, 1);
+            float[] p = model.run(batch, 2, 3, PROBS).get("probabilities");
+            assertArrayEquals(softmax(Math.log(7501), Math.log(2501) + 0.5), slice(p, 0), 1e-5f);
+            assertArrayEquals(softmax(0, 0.5), slice(p, 1), 1e-6f);
+            batch.clear();
+            assertArrayEquals(softmax(0, 0.5), slice(model.run(batch, 1, 3, PROBS).get("probabilities"), 0), 1e-6f);
+            assertThrows(IllegalArgumentException.class, () -> model.run(batch, 6, 3, PROBS));
+        }
+    }
+
+    @Test
     void refusesBytesThatAreNotAModel() {
         var e = assertThrows(CytoLabelException.class,
                 () -> OrtModel.load("junk:1", new byte[] {1, 2, 3}, new ExecutionProviders(false, 1)));

@@ -29,6 +29,9 @@ public final class OnnxExporter {
     }
 
     public static byte[] export(ClassifierWeights weights, int numGenes, int numClasses, String modelName) {
+        if (modelName == null || modelName.isBlank()) {
+            throw CytoLabelException.invalid("an exported model needs a name (it goes into the ONNX metadata)");
+        }
         if (weights.numGenes() != numGenes || weights.numClasses() != numClasses) {
             throw CytoLabelException.invalid("the weights are for " + weights.numGenes() + " genes and "
                     + weights.numClasses() + " classes, not " + numGenes + " and " + numClasses);

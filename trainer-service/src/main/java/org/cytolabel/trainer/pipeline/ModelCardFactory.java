@@ -36,6 +36,8 @@ final class ModelCardFactory {
                         .setTargetSum(ArtifactContract.TARGET_SUM).setLog1P(true))
                 .addInputs(tensor(ArtifactContract.INPUT_COUNTS, -1, g, "raw counts in the gene panel's order"))
                 .addOutputs(tensor(ArtifactContract.OUTPUT_PROBABILITIES, -1, c, "class probabilities"))
+                .addOutputs(TensorSpec.newBuilder().setName(ArtifactContract.OUTPUT_UNCERTAINTY).setDtype("float32")
+                        .addShape(-1).setDescription("1 - max probability"))
                 .setTrainingData(trainingData(plan, data, split))
                 .addAllEvaluations(evaluations)
                 .setSeed(plan.seed())

@@ -27,14 +27,16 @@ class ClassifierTrainerTest {
         data = SortedPbmc.get();
     }
 
+    /** Measured 0.687 (best epoch 7 of 15); Python's scaled LR scores 0.728 on sklearn's split. */
     @Test
     void linearModelOnSortedPbmc() {
-        checkKind(TrainingConfig.defaults("linear"), 0.0);
+        checkKind(TrainingConfig.defaults("linear"), 0.66);
     }
 
+    /** Measured 0.840 (best epoch 3 of 11); Python's MLP 2x256 scores 0.833 +- 0.017. */
     @Test
     void mlpOnSortedPbmc() {
-        checkKind(TrainingConfig.defaults("mlp"), 0.0);
+        checkKind(TrainingConfig.defaults("mlp"), 0.81);
     }
 
     private static void checkKind(TrainingConfig config, double floor) {
