@@ -41,7 +41,7 @@ final class ServeCommand {
 
         @Override
         public Integer call() throws Exception {
-            org.cytolabel.inference.server.InferenceServer.main(args.toArray(String[]::new));
+            org.cytolabel.inference.server.Main.main(args.toArray(String[]::new));
             return 0;
         }
     }

@@ -28,7 +28,7 @@ import picocli.CommandLine;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndTest {
     @TempDir
-    Path work;
+    static Path work;
 
     private LocalCluster cluster;
     private Demo.Result result;
@@ -54,8 +54,9 @@ class EndToEndTest {
 
     @Test
     void heldOutSortedPbmcIsAnnotatedAccurately() {
-        // Measured 0.0 with seed 0 (see BENCHMARKS.md); the floor sits just below.
-        assertTrue(result.heldOut().macroF1() >= 0.0, "held-out macro-F1 " + result.heldOut().macroF1());
+        // Measured 0.8401 (accuracy 0.9136) with seed 0 on this machine; the floor sits just below.
+        assertTrue(result.heldOut().macroF1() >= 0.82, "held-out macro-F1 " + result.heldOut().macroF1());
+        assertTrue(result.heldOut().accuracy() >= 0.89, "held-out accuracy " + result.heldOut().accuracy());
         assertTrue(result.heldOut().ontologyMacroF1() >= result.heldOut().macroF1() - 1e-9,
                 "ontology-aware F1 only forgives descendants, so it is never below plain macro-F1 here");
         assertEquals(result.heldOut().cells(), result.heldOutCard().getTrainingData().getTestCells());
@@ -82,8 +83,12 @@ class EndToEndTest {
     }
 
     @Test
-    void pbmc68kOntologyAwareScoreIsReported() {
-        assertTrue(result.pbmc68k().cells() > 0);
+    void pbmc68kIsScoredOntologyAwareOverSharedTypes() {
+        // 447 of the 700 cells carry a Cell Ontology id that occurs in training (Dendritic and CD34+
+        // cells have no counterpart in the sorted set); measured ontology-aware macro-F1 0.4540, seed 0.
+        assertEquals(447, result.pbmc68k().cells());
+        assertTrue(result.pbmc68k().ontologyMacroF1() >= 0.42, "68k ontology-aware macro-F1 "
+                + result.pbmc68k().ontologyMacroF1());
         assertTrue(demoOutput.contains("ontology macro-F1"));
     }
 }

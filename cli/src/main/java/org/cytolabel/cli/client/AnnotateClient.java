@@ -71,6 +71,7 @@ public final class AnnotateClient {
             private int sent;
             private int answered;
             private boolean halfClosed;
+            private boolean headerSent;
 
             @Override
             public void beforeStart(ClientCallStreamObserver<AnnotateRequest> r) {
@@ -81,6 +82,10 @@ public final class AnnotateClient {
             private synchronized void pump() {
                 if (error.get() != null) {
                     return;
+                }
+                if (!headerSent) {
+                    headerSent = true;
+                    requests.onNext(AnnotateRequest.newBuilder().setHeader(header(source, options)).build());
                 }
                 while (requests.isReady() && sent < chunks && sent - answered < options.window()) {
                     int from = sent * options.chunkSize();
@@ -131,9 +136,10 @@ public final class AnnotateClient {
             }
         };
 
+        // Every message is sent from pump(), under the observer's lock: a stream must not be written
+        // from two threads at once. The first onReady sends the header.
         AnnotatorGrpc.AnnotatorStub stub = AnnotatorGrpc.newStub(channel);
         var requestStream = stub.annotate(observer);
-        requestStream.onNext(AnnotateRequest.newBuilder().setHeader(header(source, options)).build());
         try {
             done.await();
         } catch (InterruptedException e) {
