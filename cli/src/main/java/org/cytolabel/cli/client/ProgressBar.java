@@ -43,14 +43,18 @@ public final class ProgressBar implements AutoCloseable {
         double secs = Math.max(1e-9, (now - started) / 1e9);
         double rate = done / secs;
         double eta = rate > 0 ? (total - done) / rate : 0;
-        out.printf("\r%-18s [%s%s] %3.0f%% %d/%d %s  %.0f %s/s  ETA %.0fs ", label, "#".repeat(filled),
-                " ".repeat(WIDTH - filled), frac * 100, done, total, unit, rate, unit, eta);
+        String speed = rate >= 1 || done == 0 ? String.format("%.0f %s/s", rate, unit)
+                : String.format("%.1f s/%s", 1 / rate, unit);
+        out.printf("\r%-14s [%s%s] %3.0f%% %d/%d %s  %s  ETA %.0fs ", label, "#".repeat(filled),
+                " ".repeat(WIDTH - filled), frac * 100, done, total, unit, speed, eta);
         out.flush();
     }
 
     @Override
     public synchronized void close() {
-        draw(System.nanoTime());
+        if (lastDraw == 0 || done < total) {
+            draw(System.nanoTime());
+        }
         out.println();
     }
 }

@@ -108,11 +108,17 @@ public final class TrainerClient {
 
     /** Submits {@code request}, shows its progress on {@code out}, and returns the published card. */
     public ModelCard train(java.io.PrintStream out, TrainingRequest request) {
+        return train(out, request, new java.util.ArrayList<>());
+    }
+
+    /** As {@link #train(java.io.PrintStream, TrainingRequest)}, collecting the per-epoch events in {@code epochs}. */
+    public ModelCard train(java.io.PrintStream out, TrainingRequest request, List<JobEvent> epochs) {
         String job = submit(request);
         out.printf("training %s (%s), job %s%n", request.getPublishAs(), request.getModelKind(), job);
         ProgressBar[] bar = new ProgressBar[1];
         JobEvent last = follow(job, e -> {
             if (e.getPhase() == JobEvent.Phase.TRAINING && e.getEpoch() > 0) {
+                epochs.add(e);
                 if (bar[0] == null) {
                     bar[0] = new ProgressBar("  epochs", e.getMaxEpochs(), "epochs");
                 }

@@ -23,6 +23,7 @@ import org.cytolabel.proto.model.v1.Label;
 import org.cytolabel.proto.model.v1.ModelCard;
 import org.cytolabel.proto.model.v1.ModelRef;
 import org.cytolabel.proto.trainer.v1.DatasetInfo;
+import org.cytolabel.proto.trainer.v1.JobEvent;
 import org.cytolabel.proto.trainer.v1.TrainingRequest;
 import org.cytolabel.trainer.pipeline.Splits;
 
@@ -67,8 +68,10 @@ public final class Demo {
         out.printf("uploaded %s (%d cells x %d genes) and %s (%d cells x %d genes)%n", sorted.getDatasetId(),
                 sorted.getCells(), sorted.getGenes(), pbmc68k.getDatasetId(), pbmc68k.getCells(), pbmc68k.getGenes());
 
+        List<JobEvent> epochs = new ArrayList<>();
         ModelCard heldOutCard = trainer.train(out, request(c, sorted, "pbmc").setTestFraction(TEST_FRACTION)
-                .build());
+                .build(), epochs);
+        DemoPlots.trainingCurve(c.workDir().resolve("training_curve_pbmc.png"), epochs, "pbmc (" + c.modelKind() + ")");
         ModelCard panelCard = trainer.train(out, request(c, sorted, "pbmc-68k-panel").setTestFraction(0)
                 .addPanelIntersectDatasetIds(pbmc68k.getDatasetId()).build());
 
@@ -97,6 +100,8 @@ public final class Demo {
                 s1.report().classNames(), "sorted PBMC held-out, " + c.modelKind());
         ConfusionMatrixPlot.write(c.workDir().resolve("confusion_pbmc68k.png"), s4.report().confusion(),
                 s4.report().classNames(), "PBMC 68k (shared types), " + c.modelKind());
+        DemoPlots.reliability(c.workDir().resolve("reliability_sorted_pbmc_heldout.png"), p1, trueS1,
+                "sorted PBMC held-out, " + c.modelKind());
         out.println();
         out.println(Scores.header());
         out.println(s1.row());

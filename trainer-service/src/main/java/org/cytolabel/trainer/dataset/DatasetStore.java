@@ -84,7 +84,7 @@ public final class DatasetStore {
         try (upload) {
             upload.finishFile();
             Path dataPath = dataPath(upload.dir(), upload.format());
-            CellDataset data = DatasetReader.read(dataPath);
+            CellDataset data = read(dataPath, upload);
             if (data.cells() == 0 || data.counts().cols() == 0) {
                 throw CytoLabelException.invalid(upload.name() + " has " + data.cells() + " cells and "
                         + data.counts().cols() + " genes; upload a dataset with cells and genes");
@@ -108,6 +108,17 @@ public final class DatasetStore {
             loaded.put(id, data);
             LOG.info("stored dataset {} ({} cells x {} genes)", id, data.cells(), data.counts().cols());
             return stored;
+        }
+    }
+
+    /** Reads an upload; a refusal names the uploaded files, not the trainer's temporary directory. */
+    private static CellDataset read(Path dataPath, DatasetUpload upload) {
+        try {
+            return DatasetReader.read(dataPath);
+        } catch (CytoLabelException e) {
+            String dir = upload.dir().toString();
+            String msg = e.getMessage().replace(dir + java.io.File.separator, "").replace(dir, upload.name());
+            throw new CytoLabelException(e.kind(), msg, e);
         }
     }
 

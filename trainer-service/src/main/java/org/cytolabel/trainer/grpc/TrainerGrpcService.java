@@ -19,6 +19,7 @@ import org.cytolabel.service.StatusMapping;
 import org.cytolabel.trainer.dataset.DatasetStore;
 import org.cytolabel.trainer.dataset.DatasetUpload;
 import org.cytolabel.trainer.job.JobManager;
+import org.cytolabel.trainer.pipeline.TrainingPlan;
 
 /** The Trainer API: thin handlers that validate, call the domain and reply. */
 public final class TrainerGrpcService extends TrainerGrpc.TrainerImplBase {
@@ -117,7 +118,11 @@ public final class TrainerGrpcService extends TrainerGrpc.TrainerImplBase {
     @Override
     public void submitTraining(TrainingRequest request, StreamObserver<SubmitTrainingResponse> response) {
         try {
-            String id = jobs.submit(PlanMapping.fromProto(request));
+            TrainingPlan plan = PlanMapping.fromProto(request);
+            // an unknown dataset is the caller's mistake: say so now (NOT_FOUND), not in a failed job
+            plan.datasetIds().forEach(datasets::get);
+            plan.panelIntersectDatasetIds().forEach(datasets::get);
+            String id = jobs.submit(plan);
             response.onNext(SubmitTrainingResponse.newBuilder().setJobId(id).build());
             response.onCompleted();
         } catch (RuntimeException e) {

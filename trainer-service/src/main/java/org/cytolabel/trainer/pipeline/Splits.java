@@ -61,7 +61,7 @@ public final class Splits {
                     + "group for training");
         }
         Set<String> validation = new HashSet<>();
-        if (rest.size() > 2 && validationFraction > 0) {
+        if (rest.size() > 1 && validationFraction > 0) {
             int restCells = rest.stream().mapToInt(size::get).sum();
             validation.addAll(takeGroups(rest, size, validationFraction * restCells));
         }

@@ -106,6 +106,10 @@ public final class TrainingPipeline {
             ModelCard stored = publisher.publish(card, onnx);
             if (!plan.alias().isEmpty()) {
                 publisher.setAlias(stored.getName(), plan.alias(), stored.getVersion());
+                if (!stored.getAliasesList().contains(plan.alias())) {
+                    // the registry filled the card's aliases when it stored it, before the alias moved
+                    stored = stored.toBuilder().addAliases(plan.alias()).build();
+                }
             }
             LOG.info("published {}:{} ({})", stored.getName(), stored.getVersion(), stored.getSha256());
             return stored;
