@@ -45,7 +45,8 @@ class CancelJobTest {
             Phase phaseWhenCancelled = null;
             long cancelledAt = 0;
             Iterator<JobEvent> it = TrainerGrpc.newBlockingStub(cluster.channel)
-                    .withDeadlineAfter(5, TimeUnit.MINUTES).watchJob(WatchJobRequest.newBuilder().setJobId(job).build());
+                    .withDeadlineAfter(5, TimeUnit.MINUTES)
+                    .watchJob(WatchJobRequest.newBuilder().setJobId(job).build());
             while (it.hasNext()) {
                 JobEvent e = it.next();
                 events.add(e);

@@ -97,7 +97,7 @@ class SplitsTest {
                     "seed " + seed + ": test " + test + ", validation " + validation + ", train " + train);
             assertEquals(4, test.size() + validation.size() + train.size());
             assertTrue(s.test().length >= 0.2 * kangLabels.length, "whole samples until 20% of the cells");
-            assertEquals(1, validation.size(), "three samples remain: one of them validates");
+            assertEquals(1, validation.size(), "of the two or three samples left, one whole sample validates");
             assertArrayEquals(s.test(), Splits.byGroup(kangLabels, kangSamples, Set.of(), 0.2, 0.1, seed).test(),
                     "deterministic for a seed");
             testSets.add(test);
@@ -120,6 +120,9 @@ class SplitsTest {
         SplitAssignment samples = Splits.byGroup(kangLabels, kangSamples, Set.of("stim101", "ctrl107"), 0.2, 0.1, 0);
         assertEquals(Set.of("stim101", "ctrl107"), groupsOf(samples.test()));
         assertEquals(500 + 296, samples.test().length, "named groups win over the test fraction");
+        Set<String> validation = groupsOf(samples.validation());
+        assertEquals(1, validation.size(), "two samples left: one validates, one trains");
+        assertTrue(disjoint(validation, groupsOf(samples.train())));
     }
 
     @Test
