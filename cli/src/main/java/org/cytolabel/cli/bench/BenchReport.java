@@ -96,14 +96,15 @@ final class BenchReport {
 
     private MarkdownTable ceilingTable() {
         MarkdownTable t = new MarkdownTable("MatMul", ">ORT intra-op", ">timed runs", ">GFLOP/s", "MLP",
-                ">MLP FLOPs / cell", ">ceiling cells/s", ">MLP in process", ">of ceiling");
+                ">MLP FLOPs / cell", ">ceiling cells/s", ">MLP in process", ">of ceiling", ">others");
         for (Ceiling c : ceilings) {
             GemmCeiling.Result g = c.gemm();
             double cellsPerSecond = g.gflops() * 1e9 / c.mlp().flopsPerCell();
             t.row(fmt("[%d, %d] x [%d, %d]", g.rows(), g.k(), g.k(), g.n()), g.intraOpThreads(), g.reps(),
                     fmt("%.1f", g.gflops()), c.mlp().shape(), fmt("%,d", c.mlp().flopsPerCell()), rate(cellsPerSecond),
                     Double.isNaN(c.measuredInProcess()) ? "–" : rate(c.measuredInProcess()),
-                    Double.isNaN(c.measuredInProcess()) ? "–" : fmt("%.0f%%", 100 * c.measuredInProcess() / cellsPerSecond));
+                    Double.isNaN(c.measuredInProcess()) ? "–" : fmt("%.0f%%", 100 * c.measuredInProcess() / cellsPerSecond),
+                    Double.isNaN(g.othersBusy()) ? "–" : fmt("%.2f", g.othersBusy()));
         }
         return t;
     }

@@ -26,7 +26,7 @@ final class GemmCeiling {
     private static final int MIN_REPS = 5;
 
     /** The median rate over the timed repeats. */
-    record Result(int rows, int k, int n, int intraOpThreads, int reps, double gflops) {
+    record Result(int rows, int k, int n, int intraOpThreads, int reps, double gflops, double othersBusy) {
     }
 
     private GemmCeiling() {
@@ -50,6 +50,7 @@ final class GemmCeiling {
             double[] seconds = new double[64];
             int reps = 0;
             long total = 0;
+            CpuClock.Snapshot cpu = CpuClock.now();
             while (reps < seconds.length && (reps < MIN_REPS || total < MIN_TIMED_NANOS)) {
                 long t = runOnce(session, input);
                 seconds[reps++] = t / 1e9;
@@ -58,7 +59,9 @@ final class GemmCeiling {
             double[] s = Arrays.copyOf(seconds, reps);
             Arrays.sort(s);
             double median = s[reps / 2];
-            return new Result(rows, k, n, intraOpThreads, reps, 2.0 * rows * k * n / median / 1e9);
+            long others = CpuClock.since(cpu).othersNanos();
+            return new Result(rows, k, n, intraOpThreads, reps, 2.0 * rows * k * n / median / 1e9,
+                    others < 0 ? Double.NaN : (double) others / total);
         } catch (OrtException e) {
             throw new CytoLabelException(ErrorKind.INTERNAL, "the MatMul benchmark failed in ONNX Runtime: "
                     + e.getMessage(), e);

@@ -16,7 +16,7 @@ final class ResampledCells {
     private ResampledCells() {
     }
 
-    /** {@code n} resampled cells over {@code real}'s genes; the same seed gives the same matrix. */
+    /** {@code n} resampled cells over {@code real}'s genes; the same seed gives the same matrix. Progress may be null. */
     static CsrMatrix resample(CsrMatrix real, int n, long seed, ProgressBar progress) {
         if (real.rows() == 0) {
             throw CytoLabelException.invalid("no real cells to resample from");
@@ -50,7 +50,7 @@ final class ResampledCells {
                 }
             }
             indptr[i + 1] = nnz;
-            if ((i & 1023) == 1023 || i == n - 1) {
+            if (progress != null && ((i & 1023) == 1023 || i == n - 1)) {
                 progress.set(i + 1L);
             }
         }

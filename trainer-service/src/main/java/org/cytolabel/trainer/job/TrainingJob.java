@@ -11,9 +11,12 @@ import org.cytolabel.trainer.pipeline.JobPhase;
 import org.cytolabel.trainer.pipeline.PipelineProgress;
 import org.cytolabel.trainer.pipeline.TrainingPlan;
 import org.cytolabel.trainer.train.EpochReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A job's state and event history; watchers get the history, then live events, in order. */
 final class TrainingJob implements PipelineProgress {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
     private final String id;
     private final TrainingPlan plan;
     private final List<JobUpdate> history = new ArrayList<>();
@@ -94,7 +97,13 @@ final class TrainingJob implements PipelineProgress {
                 Instant.now());
         history.add(u);
         for (Consumer<JobUpdate> w : watchers) {
-            w.accept(u);
+            try {
+                w.accept(u);
+            } catch (RuntimeException e) {
+                // a watcher that cannot take events (e.g. its call just closed) must not fail the job
+                LOG.warn("job {}: dropping a watcher that failed: {}", id, e.toString());
+                watchers.remove(w);
+            }
         }
         if (p.terminal()) {
             watchers.clear();
