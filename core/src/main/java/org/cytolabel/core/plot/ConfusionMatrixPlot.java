@@ -18,7 +18,7 @@ import org.cytolabel.core.error.CytoLabelException;
 /**
  * A row-normalised confusion matrix as a PNG heat map: true classes down the left (with their support), predicted
  * classes along the bottom, each cell coloured by the fraction of its row and labelled with that fraction and
- * the cell count. Drawn with Java2D on an off-screen image, so it works with no display.
+ * the cell count (blank cells are zero; a class with no true cells has a grey row). Drawn with Java2D on an off-screen image, so it works with no display.
  */
 public final class ConfusionMatrixPlot {
     private static final Color[] BLUES = {
@@ -112,7 +112,7 @@ public final class ConfusionMatrixPlot {
                 double frac = support[t] == 0 ? 0 : (double) cm[t][p] / support[t];
                 g.setColor(support[t] == 0 ? EMPTY_ROW : blues(frac));
                 g.fillRect(x, y, cell, cell);
-                if (cell >= 22 && support[t] > 0) {
+                if (cell >= 22 && cm[t][p] > 0) {
                     cellText(g, frac, cm[t][p], x, y, cell, valueFont, countFont);
                 }
             }
@@ -149,7 +149,7 @@ public final class ConfusionMatrixPlot {
     private static void cellText(Graphics2D g, double frac, int count, int x, int y, int cell,
                                  Font valueFont, Font countFont) {
         g.setColor(frac > 0.5 ? Color.WHITE : Color.BLACK);
-        String pct = frac == 0 ? "0" : frac < 0.005 ? "<1%" : String.format(Locale.ROOT, "%.0f%%", 100 * frac);
+        String pct = frac < 0.005 ? "<1%" : String.format(Locale.ROOT, "%.0f%%", 100 * frac);
         g.setFont(valueFont);
         FontMetrics vf = g.getFontMetrics();
         boolean twoLines = cell >= 40;
