@@ -15,33 +15,51 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.cytolabel.service.security.Security;
+import org.cytolabel.service.security.TokenAuthInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A gRPC server with health (overall and per service), reflection and RPC metrics, and a graceful
- * drain on close: health NOT_SERVING, then shutdown, then await, then shutdownNow.
+ * A gRPC server with health (overall and per service), reflection and RPC metrics, bearer-token
+ * access control ({@link Security}), and a graceful drain on close: health NOT_SERVING, then
+ * shutdown, then await, then shutdownNow. Health and reflection are never behind the token check.
  */
 public final class GrpcServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
 
     private final String name;
     private final Server server;
+    private final Server healthServer;
     private final HealthStatusManager health;
     private final List<String> serviceNames;
     private final Duration drain;
+    private final String security;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GrpcServer(String name, Server server, HealthStatusManager health, List<String> serviceNames,
-            Duration drain) {
+    private GrpcServer(String name, Server server, Server healthServer, HealthStatusManager health,
+            List<String> serviceNames, Duration drain, String security) {
         this.name = name;
         this.server = server;
+        this.healthServer = healthServer;
         this.health = health;
         this.serviceNames = serviceNames;
         this.drain = drain;
+        this.security = security;
     }
 
+    /** A server whose token checks come from the environment ({@link Security#fromEnvironment()}). */
     public static Builder builder(String name, ServerBuilder<?> serverBuilder) {
-        return new Builder(name, serverBuilder);
+        return builder(name, serverBuilder, Security.fromEnvironment());
+    }
+
+    /**
+     * A server whose token checks follow {@code security}; pass the same value to
+     * {@link Transport#server(String, int, Security)} for its TLS.
+     */
+    public static Builder builder(String name, ServerBuilder<?> serverBuilder, Security security) {
+        return new Builder(name, serverBuilder, security);
     }
 
     public GrpcServer start() {
@@ -50,16 +68,31 @@ public final class GrpcServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(name + " could not bind its port: " + e.getMessage(), e);
         }
+        if (healthServer != null) {
+            try {
+                healthServer.start();
+            } catch (IOException e) {
+                server.shutdownNow();
+                throw new UncheckedIOException(name + " could not bind its health port (" + Security.HEALTH_PORT
+                        + "): " + e.getMessage(), e);
+            }
+            LOG.info("{} serves plaintext health checks on port {}", name, healthServer.getPort());
+        }
         for (String s : serviceNames) {
             health.setStatus(s, ServingStatus.SERVING);
         }
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-        LOG.info("{} listening on port {}", name, server.getPort());
+        LOG.info("{} listening on port {} ({})", name, server.getPort(), security);
         return this;
     }
 
     public int port() {
         return server.getPort();
+    }
+
+    /** The plaintext health-only port, or -1 when there is none. */
+    public int healthPort() {
+        return healthServer == null ? -1 : healthServer.getPort();
     }
 
     public String name() {
@@ -75,8 +108,12 @@ public final class GrpcServer implements AutoCloseable {
         server.awaitTermination();
     }
 
+    /** Drains and stops; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         health.enterTerminalState();
         server.shutdown();
         try {
@@ -89,20 +126,25 @@ public final class GrpcServer implements AutoCloseable {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        if (healthServer != null) {
+            healthServer.shutdownNow(); // probes saw NOT_SERVING for the whole drain
+        }
         LOG.info("{} stopped", name);
     }
 
     public static final class Builder {
         private final String name;
         private final ServerBuilder<?> sb;
+        private final Security security;
         private final List<BindableService> services = new ArrayList<>();
         private final List<io.grpc.ServerInterceptor> interceptors = new ArrayList<>();
         private MeterRegistry meters;
         private Duration drain = Duration.ofSeconds(20);
 
-        private Builder(String name, ServerBuilder<?> sb) {
+        private Builder(String name, ServerBuilder<?> sb, Security security) {
             this.name = name;
             this.sb = sb;
+            this.security = security;
         }
 
         public Builder service(BindableService service) {
@@ -110,7 +152,10 @@ public final class GrpcServer implements AutoCloseable {
             return this;
         }
 
-        /** Interceptors applied to every application service (first added runs first). */
+        /**
+         * Interceptors applied to every application service (first added runs first), after the
+         * metrics and token checks.
+         */
         public Builder intercept(io.grpc.ServerInterceptor interceptor) {
             interceptors.add(interceptor);
             return this;
@@ -133,6 +178,14 @@ public final class GrpcServer implements AutoCloseable {
             if (meters != null) {
                 all.add(new MetricCollectingServerInterceptor(meters));
             }
+            TokenAuthInterceptor auth = security.authInterceptor().orElse(null);
+            if (auth != null) {
+                all.add(auth);
+                if (security.tls() == null) {
+                    LOG.warn("{}: bearer tokens arrive in plaintext; set {} and {} (or run behind a mesh with "
+                            + "mutual TLS)", name, Security.TLS_CERT, Security.TLS_KEY);
+                }
+            }
             all.addAll(interceptors);
             for (BindableService s : services) {
                 var def = s.bindService();
@@ -144,7 +197,11 @@ public final class GrpcServer implements AutoCloseable {
             }
             sb.addService(health.getHealthService());
             sb.addService(ProtoReflectionServiceV1.newInstance());
-            return new GrpcServer(name, sb.build(), health, List.copyOf(names), drain);
+            Server healthOnly = security.healthPort() < 0 ? null
+                    : Transport.server("0.0.0.0", security.healthPort(), Security.NONE)
+                            .addService(health.getHealthService()).build();
+            String summary = security.describe() + (auth == null ? "" : ", " + auth.describe());
+            return new GrpcServer(name, sb.build(), healthOnly, health, List.copyOf(names), drain, summary);
         }
     }
 }

@@ -57,6 +57,8 @@ public final class StatusMapping {
             case DATA_INTEGRITY -> Status.DATA_LOSS;
             case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             case CANCELLED -> Status.CANCELLED;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
             case UNAVAILABLE -> Status.UNAVAILABLE;
             case INTERNAL -> Status.INTERNAL;
         };
@@ -71,6 +73,8 @@ public final class StatusMapping {
             case DATA_LOSS -> ErrorKind.DATA_INTEGRITY;
             case RESOURCE_EXHAUSTED -> ErrorKind.RESOURCE_EXHAUSTED;
             case CANCELLED, DEADLINE_EXCEEDED -> ErrorKind.CANCELLED;
+            case UNAUTHENTICATED -> ErrorKind.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> ErrorKind.PERMISSION_DENIED;
             case UNAVAILABLE -> ErrorKind.UNAVAILABLE;
             default -> ErrorKind.INTERNAL;
         };

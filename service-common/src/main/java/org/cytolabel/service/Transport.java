@@ -6,8 +6,14 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.cytolabel.core.error.CytoLabelException;
+import org.cytolabel.service.security.ClientSecurity;
+import org.cytolabel.service.security.Security;
 
-/** Server and channel builders with the project's message limits and keep-alive settings. */
+/**
+ * Server and channel builders with the project's message limits and keep-alive settings, and TLS
+ * from {@link Security} / {@link ClientSecurity} (the environment unless given).
+ */
 public final class Transport {
     /** Largest message a server or client accepts (a model chunk, a block of cells). */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -15,21 +21,40 @@ public final class Transport {
     private Transport() {
     }
 
-    /** A server on {@code host:port} (port 0 picks a free port). */
+    /**
+     * A server on {@code host:port} (port 0 picks a free port), with TLS when the environment asks
+     * for it ({@link Security#fromEnvironment()}).
+     */
     public static ServerBuilder<?> server(String host, int port) {
-        return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        return server(host, port, Security.fromEnvironment());
+    }
+
+    /** A server on {@code host:port}, plaintext or TLS as {@code security} says. */
+    public static ServerBuilder<?> server(String host, int port, Security security) {
+        NettyServerBuilder b;
+        try {
+            b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), security.serverCredentials());
+        } catch (IllegalArgumentException e) {
+            throw CytoLabelException.invalid("the TLS certificate or key is unusable (" + security.tls() + "): "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+        return b.maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
     }
 
     /**
-     * A plaintext channel to {@code target}: {@code host:port}, or {@code dns:///name:port} for
-     * client-side round-robin over every address the name resolves to.
+     * A channel to {@code target}: {@code host:port}, or {@code dns:///name:port} for client-side
+     * round-robin over every address the name resolves to. Token and TLS come from the environment
+     * ({@link ClientSecurity#fromEnvironment()}); with nothing set it is plaintext without a token.
      */
     public static ManagedChannel channel(String target) {
-        return NettyChannelBuilder.forTarget(target)
-                .usePlaintext()
+        return channel(target, ClientSecurity.fromEnvironment());
+    }
+
+    /** A channel to {@code target} that sends and trusts what {@code security} says. */
+    public static ManagedChannel channel(String target, ClientSecurity security) {
+        return NettyChannelBuilder.forTarget(target, security.channelCredentials())
                 .defaultLoadBalancingPolicy("round_robin")
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .keepAliveTime(30, TimeUnit.SECONDS)

@@ -16,6 +16,10 @@ public enum ErrorKind {
     RESOURCE_EXHAUSTED,
     /** The caller or the system cancelled the work. */
     CANCELLED,
+    /** The caller did not prove who it is (no or unknown credentials). */
+    UNAUTHENTICATED,
+    /** The caller is known but may not do this (e.g. a read-only token on a write). */
+    PERMISSION_DENIED,
     /** A dependency (another service) cannot be reached right now; retry later. */
     UNAVAILABLE,
     /** A bug or an unexpected failure on our side. */
