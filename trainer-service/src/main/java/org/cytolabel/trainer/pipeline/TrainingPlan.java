@@ -2,9 +2,9 @@ package org.cytolabel.trainer.pipeline;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.cytolabel.core.error.CytoLabelException;
+import org.cytolabel.trainer.train.TrainingConfig;
 
 /** A validated training request in domain terms. */
 public record TrainingPlan(String modelKind, List<String> datasetIds, String labelColumn, String splitColumn,
@@ -12,7 +12,6 @@ public record TrainingPlan(String modelKind, List<String> datasetIds, String lab
         int maxEpochs, long seed, String publishAs, String alias, List<String> excludeLabels,
         Map<String, String> labelOntologyIds, List<String> panelIntersectDatasetIds) {
 
-    public static final Set<String> MODEL_KINDS = Set.of("linear", "mlp");
     private static final Pattern MODEL_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
 
@@ -23,9 +22,9 @@ public record TrainingPlan(String modelKind, List<String> datasetIds, String lab
         excludeLabels = List.copyOf(excludeLabels);
         labelOntologyIds = Map.copyOf(labelOntologyIds);
         panelIntersectDatasetIds = List.copyOf(panelIntersectDatasetIds);
-        if (!MODEL_KINDS.contains(modelKind)) {
+        if (!TrainingConfig.KINDS.contains(modelKind)) {
             throw CytoLabelException.invalid("unknown model kind '" + modelKind + "'; choose one of "
-                    + MODEL_KINDS.stream().sorted().toList());
+                    + TrainingConfig.KINDS);
         }
         if (datasetIds.isEmpty()) {
             throw CytoLabelException.invalid("name at least one uploaded dataset to train on");
