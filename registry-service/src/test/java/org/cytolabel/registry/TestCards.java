@@ -37,6 +37,15 @@ public final class TestCards {
         return b;
     }
 
+    /** Lower-case hex SHA-256, as in model cards. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Regular files under {@code dir} (none when it does not exist). */
     public static List<Path> files(Path dir) {
         if (!Files.exists(dir)) {

@@ -19,8 +19,8 @@ import org.cytolabel.registry.store.AliasRow;
 import org.cytolabel.registry.store.BlobStore;
 import org.cytolabel.registry.store.BlobWriter;
 import org.cytolabel.registry.store.DeletedVersion;
+import org.cytolabel.registry.store.MetadataConfig;
 import org.cytolabel.registry.store.MetadataStore;
-import org.cytolabel.registry.store.SqliteMetadataStore;
 import org.cytolabel.registry.store.VersionSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +28,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The model registry: validated cards and checksummed artifacts, versions, aliases and change
  * events. Mutations (commit of a publish, alias moves, deletes) are serialised by one lock, so
- * events go out in commit order and a blob is never deleted while a publish commits it.
+ * events go out in commit order. Blob-file changes additionally run under the metadata store's
+ * blob lock ({@link MetadataStore#withBlobLock}), so that a blob is never deleted while a publish
+ * commits it, also when several registry processes share one PostgreSQL store and blob volume.
+ *
+ * <p>A publish is atomic: the verified upload is moved into place first, then its version is
+ * recorded in one transaction. A crash between the two leaves a blob no version references;
+ * it is invisible (every read goes through the metadata) and removed at the next start.
  */
 public final class ModelRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+    /**
+     * Test hook for crash tests, never set in production: milliseconds to sleep after a published
+     * blob was moved into place and before its version is recorded, so that a test can kill the
+     * process exactly at the commit point. Unset or 0: no pause and no effect at all.
+     */
+    public static final String COMMIT_PAUSE_PROPERTY = "cytolabel.registry.test.commitPauseMillis";
+    private static final long COMMIT_PAUSE_MILLIS = Long.getLong(COMMIT_PAUSE_PROPERTY, 0L);
 
     private final BlobStore blobs;
     private final MetadataStore meta;
@@ -45,19 +59,34 @@ public final class ModelRegistry implements AutoCloseable {
         this.meta = meta;
         this.events = events;
         this.clock = clock;
+        if (COMMIT_PAUSE_MILLIS > 0) {
+            LOG.warn("test hook {}={}: every publish pauses between storing the blob and recording the version",
+                    COMMIT_PAUSE_PROPERTY, COMMIT_PAUSE_MILLIS);
+        }
         blobs.removeTempFiles();
-        blobs.collectGarbage(meta.referencedBlobs());
+        meta.withBlobLock(() -> blobs.collectGarbage(meta.referencedBlobs()));
     }
 
     /** A registry over {@code dataDir} (created if needed): blobs, {@code registry.db}, upload temp files. */
     public static ModelRegistry open(Path dataDir) {
+        return open(dataDir, MetadataConfig.sqlite());
+    }
+
+    /** A registry with its blobs (and upload temp files) in {@code dataDir}, its metadata where {@code metadata} says. */
+    public static ModelRegistry open(Path dataDir, MetadataConfig metadata) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the registry data directory " + dataDir, e);
         }
-        return new ModelRegistry(new BlobStore(dataDir), SqliteMetadataStore.open(dataDir.resolve("registry.db")),
-                new ModelEvents(ModelEvents.DEFAULT_QUEUE_CAPACITY), Clock.systemUTC());
+        BlobStore blobs = new BlobStore(dataDir);
+        MetadataStore meta = metadata.open(dataDir);
+        try {
+            return new ModelRegistry(blobs, meta, new ModelEvents(ModelEvents.DEFAULT_QUEUE_CAPACITY), Clock.systemUTC());
+        } catch (RuntimeException e) {
+            meta.close();
+            throw e;
+        }
     }
 
     public ModelEvents events() {
@@ -90,22 +119,26 @@ public final class ModelRegistry implements AutoCloseable {
         ModelCard toStore = card.hasCreatedAt() ? card : card.toBuilder().setCreatedAt(timestamp(now)).build();
         writes.lock();
         try {
-            boolean created = blobs.commit(verified);
-            ModelCard stored;
-            try {
-                stored = meta.insert(toStore, now);
-            } catch (RuntimeException e) {
-                if (created) {
-                    blobs.delete(toStore.getSha256());
+            ModelCard stored = meta.withBlobLock(() -> {
+                boolean created = blobs.commit(verified);
+                pauseAtCommitPoint();
+                ModelCard inserted;
+                try {
+                    inserted = meta.insert(toStore, now);
+                } catch (RuntimeException e) {
+                    if (created) {
+                        discardUnrecorded(toStore.getSha256(), e);
+                    }
+                    throw e;
                 }
-                throw e;
-            }
-            try {
-                blobs.writeCardJson(stored);
-            } catch (RuntimeException e) {
-                LOG.warn("could not write the card JSON of {}:{} (the database copy is authoritative): {}",
-                        stored.getName(), stored.getVersion(), e.toString());
-            }
+                try {
+                    blobs.writeCardJson(inserted);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not write the card JSON of {}:{} (the database copy is authoritative): {}",
+                            inserted.getName(), inserted.getVersion(), e.toString());
+                }
+                return inserted;
+            });
             events.publish(Kind.PUBLISHED, stored.getName(), stored.getVersion(), "", 0);
             LOG.info("published {}:{} ({} bytes, sha256 {})", stored.getName(), stored.getVersion(),
                     stored.getSizeBytes(), stored.getSha256());
@@ -193,14 +226,17 @@ public final class ModelRegistry implements AutoCloseable {
         CardValidator.requireVersion(version);
         writes.lock();
         try {
-            DeletedVersion d = meta.delete(name, version);
+            DeletedVersion d = meta.withBlobLock(() -> {
+                DeletedVersion deleted = meta.delete(name, version);
+                if (!meta.references(deleted.sha256())) {
+                    blobs.delete(deleted.sha256());
+                }
+                return deleted;
+            });
             for (String alias : d.removedAliases()) {
                 events.publish(Kind.ALIAS_MOVED, name, 0, alias, version);
             }
             events.publish(Kind.DELETED, name, version, "", 0);
-            if (!meta.references(d.sha256())) {
-                blobs.delete(d.sha256());
-            }
             LOG.info("deleted {}:{} (aliases removed: {})", name, version, d.removedAliases());
             return d.removedAliases();
         } finally {
@@ -242,6 +278,36 @@ public final class ModelRegistry implements AutoCloseable {
     public void close() {
         events.close();
         meta.close();
+    }
+
+    /**
+     * After a failed metadata insert: deletes the blob this publish created, but only when the
+     * store confirms that no version references it (a lost connection can hide a commit that
+     * happened). When even that cannot be checked the blob stays; the next start collects it if
+     * it is an orphan.
+     */
+    private void discardUnrecorded(String sha256, RuntimeException failure) {
+        try {
+            if (!meta.references(sha256)) {
+                blobs.delete(sha256);
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            LOG.warn("kept blob {} after a failed publish (whether it was recorded is unknown; the next start"
+                    + " removes it if no version references it): {}", sha256, e.toString());
+        }
+    }
+
+    private static void pauseAtCommitPoint() {
+        if (COMMIT_PAUSE_MILLIS <= 0) {
+            return;
+        }
+        LOG.warn("test hook: pausing {} ms at the commit point", COMMIT_PAUSE_MILLIS);
+        try {
+            Thread.sleep(COMMIT_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Timestamp timestamp(Instant t) {

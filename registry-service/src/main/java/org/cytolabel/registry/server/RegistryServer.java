@@ -41,7 +41,7 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Opens the data directory (recovering from any crash) and starts serving. */
     public static RegistryServer start(RegistryConfig config) {
-        ModelRegistry registry = ModelRegistry.open(config.dataDir());
+        ModelRegistry registry = ModelRegistry.open(config.dataDir(), config.metadata());
         MetricsEndpoint metrics = null;
         ExecutorService executor = null;
         try {
@@ -55,8 +55,8 @@ public final class RegistryServer implements AutoCloseable {
                     .drain(Duration.ofSeconds(10))
                     .build()
                     .start();
-            LOG.info("registry serving {} on {}:{} (metrics port {})", config.dataDir().toAbsolutePath(),
-                    config.host(), grpc.port(), metrics.port());
+            LOG.info("registry serving {} (metadata: {}) on {}:{} (metrics port {})", config.dataDir().toAbsolutePath(),
+                    config.metadata().describe(config.dataDir()), config.host(), grpc.port(), metrics.port());
             return new RegistryServer(config, registry, metrics, executor, grpc);
         } catch (RuntimeException e) {
             if (executor != null) {

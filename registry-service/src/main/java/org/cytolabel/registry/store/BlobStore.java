@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -50,13 +52,18 @@ public final class BlobStore {
         }
     }
 
-    /** Deletes upload temp files left behind by a crash; returns how many were removed. */
+    /**
+     * Deletes upload temp files left behind by a crash; returns how many were removed. Uploads in
+     * progress hold a lock on their temp file (see {@link BlobWriter}) and are left alone, also
+     * those of another process sharing the volume; a killed process holds no locks.
+     */
     public int removeTempFiles() {
         int n = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
             for (Path p : ds) {
-                Files.deleteIfExists(p);
-                n++;
+                if (deleteUnlessLocked(p)) {
+                    n++;
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean the upload directory " + tmp, e);
@@ -65,6 +72,24 @@ public final class BlobStore {
             LOG.info("removed {} leftover upload temp file(s) from {}", n, tmp);
         }
         return n;
+    }
+
+    private static boolean deleteUnlessLocked(Path p) throws IOException {
+        if (!Files.isRegularFile(p)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return false; // an upload of another process
+            }
+            Files.deleteIfExists(p);
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // an upload of this process
+        } catch (NoSuchFileException e) {
+            return false; // finished meanwhile
+        }
     }
 
     /** Starts an upload that must hash to {@code sha256} and be exactly {@code sizeBytes} long. */

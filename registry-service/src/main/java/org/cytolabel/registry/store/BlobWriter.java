@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,7 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One upload in progress: bytes go to a temp file and through sha256 as they arrive. {@link #finish}
  * checks size and hash; {@link BlobStore#commit} moves the file into place. Closing an upload that
- * was not committed deletes its temp file. Not thread-safe: one writer thread at a time.
+ * was not committed deletes its temp file. The temp file stays locked (an OS file lock, released
+ * when the process dies) until it is moved or deleted, so that {@link BlobStore#removeTempFiles} of
+ * another registry process sharing the volume leaves it alone. Not thread-safe: one writer thread
+ * at a time.
  */
 public final class BlobWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlobWriter.class);
@@ -38,6 +42,18 @@ public final class BlobWriter implements AutoCloseable {
         this.sha256 = sha256;
         this.sizeBytes = sizeBytes;
         this.channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("the new upload file " + temp + " is locked by another process");
+        }
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -86,7 +102,6 @@ public final class BlobWriter implements AutoCloseable {
         requireState(State.OPEN);
         try {
             channel.force(true);
-            channel.close();
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot flush the upload " + temp, e);
@@ -107,8 +122,14 @@ public final class BlobWriter implements AutoCloseable {
         return temp;
     }
 
+    /** The file was moved into place: release the lock, keep the file. */
     void markCommitted() {
         state = State.DONE;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing the committed upload {} failed: {}", temp, e.toString());
+        }
     }
 
     /** Aborts the upload unless it was committed: the temp file is deleted. Idempotent. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.cytolabel.proto.model.v1.ModelCard;
 
 /**
@@ -57,6 +58,17 @@ public interface MetadataStore extends AutoCloseable {
 
     /** The sha256 of every artifact some version references. */
     Set<String> referencedBlobs();
+
+    /**
+     * Runs {@code work} holding the lock that orders changes to blob files (moving a published
+     * artifact into place, deleting one, collecting orphans) against the metadata that references
+     * them, across every registry process that shares this store. The default runs {@code work}
+     * directly: enough for a store only one process uses (SQLite in its data directory), where the
+     * registry's own lock orders them.
+     */
+    default <T> T withBlobLock(Supplier<T> work) {
+        return work.get();
+    }
 
     @Override
     void close();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ class ModelRegistryTest {
     }
 
     @Test
-    void orphanBlobsAndTempFilesAreRemovedAtStartup() {
+    void orphanBlobsAndTempFilesAreRemovedAtStartup() throws Exception {
         BlobStore blobs = new BlobStore(dir);
         byte[] bytes = TestCards.bytes(100, 9);
         try (BlobWriter w = blobs.writer(RegistryClient.withDigest(TestCards.card("m"), bytes).getSha256(), 100)) {
@@ -155,13 +156,17 @@ class ModelRegistryTest {
             w.finish();
             blobs.commit(w);
         }
-        blobs.writer(RegistryClient.withDigest(TestCards.card("m"), bytes).getSha256(), 100); // abandoned upload
-        assertEquals(2, TestCards.files(dir).size());
+        Files.write(dir.resolve("tmp/upload-123.part"), bytes); // left behind by a crashed process
+        BlobWriter live = blobs.writer(RegistryClient.withDigest(TestCards.card("m"), bytes).getSha256(), 100);
+        assertEquals(3, TestCards.files(dir).size());
         try (ModelRegistry r = ModelRegistry.open(dir)) {
+            // an upload still in progress (its temp file is locked) is left alone
+            assertEquals(1, TestCards.files(dir.resolve("tmp")).size());
+            live.close();
             publish(r, "kept", TestCards.bytes(50, 10));
         }
         try (ModelRegistry r = ModelRegistry.open(dir)) {
-            // the kept blob, its card JSON and the database files remain; the orphan and the temp file went
+            // the kept blob, its card JSON and the database files remain; the orphan and the temp files went
             assertEquals(2, TestCards.files(dir.resolve("blobs")).size());
             assertEquals(0, TestCards.files(dir.resolve("tmp")).size());
             assertEquals(1, r.list("kept").size());
