@@ -10,9 +10,9 @@ public final class Main {
     private static final String USAGE = """
             usage: inference-service [options]
               --host H               bind address (env CYTOLABEL_HOST, default 0.0.0.0)
-              --port P               gRPC port (env CYTOLABEL_PORT, default 50052)
+              --port P               gRPC port (env CYTOLABEL_PORT, default 50053)
               --registry TARGET      registry host:port or dns:///name:port (env CYTOLABEL_REGISTRY, default localhost:50051)
-              --metrics-port P       Prometheus /metrics port, -1 for none (env CYTOLABEL_METRICS_PORT, default 9090)
+              --metrics-port P       Prometheus /metrics port, -1 for none (env CYTOLABEL_METRICS_PORT, default 9093)
               --cuda                 try the CUDA execution provider, fall back to CPU (env CYTOLABEL_CUDA=true)
               --intra-op-threads N   ONNX Runtime threads per run, 0 = cores (env CYTOLABEL_INTRA_OP_THREADS, default 0)
             """;
@@ -47,9 +47,9 @@ public final class Main {
     /** The configuration the flags and environment describe; null when help was asked for. */
     static InferenceConfig parse(String[] args) {
         String host = env("CYTOLABEL_HOST", "0.0.0.0");
-        int port = intValue("CYTOLABEL_PORT", env("CYTOLABEL_PORT", "50052"));
+        int port = intValue("CYTOLABEL_PORT", env("CYTOLABEL_PORT", "50053"));
         String registry = env("CYTOLABEL_REGISTRY", "localhost:50051");
-        int metricsPort = intValue("CYTOLABEL_METRICS_PORT", env("CYTOLABEL_METRICS_PORT", "9090"));
+        int metricsPort = intValue("CYTOLABEL_METRICS_PORT", env("CYTOLABEL_METRICS_PORT", "9093"));
         boolean cuda = Boolean.parseBoolean(env("CYTOLABEL_CUDA", "false"));
         int threads = intValue("CYTOLABEL_INTRA_OP_THREADS", env("CYTOLABEL_INTRA_OP_THREADS", "0"));
         for (int i = 0; i < args.length; i++) {
