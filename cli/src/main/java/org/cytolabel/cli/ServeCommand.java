@@ -1,19 +1,21 @@
 package org.cytolabel.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
-/** Runs one service in the foreground; flags are the service's own (e.g. --port, --registry). */
+/** Runs one service in the foreground; every argument goes to the service's own flag parser. */
 final class ServeCommand {
     private ServeCommand() {
     }
 
-    @Command(name = "registry", description = "Run the registry service (--port 50051 --data-dir registry-data).")
+    @Command(name = "registry", description = "Run the registry service (--port 50051 --data-dir registry-data "
+            + "[--metadata-url jdbc:postgresql://...]).")
     static final class Registry implements Callable<Integer> {
-        @Parameters(arity = "0..*")
-        List<String> args = List.of();
+        @Unmatched
+        List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
@@ -22,10 +24,11 @@ final class ServeCommand {
         }
     }
 
-    @Command(name = "trainer", description = "Run the trainer service (--port 50052 --registry host:port).")
+    @Command(name = "trainer", description = "Run the trainer service (--port 50052 --registry host:port "
+            + "--data-dir trainer-data [--runner kubernetes --job-config FILE]).")
     static final class Trainer implements Callable<Integer> {
-        @Parameters(arity = "0..*")
-        List<String> args = List.of();
+        @Unmatched
+        List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
@@ -34,10 +37,11 @@ final class ServeCommand {
         }
     }
 
-    @Command(name = "inference", description = "Run the inference service (--port 50053 --registry host:port).")
+    @Command(name = "inference", description = "Run the inference service (--port 50053 --registry host:port "
+            + "[--cuda] [--intra-op-threads N]).")
     static final class Inference implements Callable<Integer> {
-        @Parameters(arity = "0..*")
-        List<String> args = List.of();
+        @Unmatched
+        List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {

@@ -3,26 +3,20 @@ package org.cytolabel.trainer.job;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.cytolabel.core.error.CytoLabelException;
-import org.cytolabel.core.error.ErrorKind;
 import org.cytolabel.trainer.pipeline.JobPhase;
 import org.cytolabel.trainer.pipeline.TrainingPipeline;
 import org.cytolabel.trainer.pipeline.TrainingPlan;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Runs training jobs in this process on a bounded pool, keeps their events, and cancels them. */
+/**
+ * Keeps training jobs and their events, hands each to a {@link JobRunner} (in-process by default,
+ * or Kubernetes Jobs), and cancels them.
+ */
 public final class JobManager implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
     private static final int KEEP_JOBS = 500;
 
-    private final TrainingPipeline pipeline;
-    private final ThreadPoolExecutor pool;
+    private final JobRunner runner;
     private final Map<String, TrainingJob> jobs = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
                 private static final long serialVersionUID = 1L;
@@ -33,14 +27,19 @@ public final class JobManager implements AutoCloseable {
                 }
             });
 
+    /** Runs jobs in this process: {@code concurrentJobs} at once, up to {@code queuedJobs} waiting. */
     public JobManager(TrainingPipeline pipeline, int concurrentJobs, int queuedJobs) {
-        this.pipeline = pipeline;
-        this.pool = new ThreadPoolExecutor(concurrentJobs, concurrentJobs, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queuedJobs), r -> {
-                    Thread t = new Thread(r, "training-job");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this(new InProcessJobRunner(pipeline, concurrentJobs, queuedJobs));
+    }
+
+    /** Runs jobs with {@code runner}, which this manager closes. */
+    public JobManager(JobRunner runner) {
+        this.runner = runner;
+    }
+
+    /** The runner's name: "in-process" or "kubernetes". */
+    public String runnerName() {
+        return runner.name();
     }
 
     public String submit(TrainingPlan plan) {
@@ -49,11 +48,10 @@ public final class JobManager implements AutoCloseable {
         jobs.put(id, job);
         job.phase(JobPhase.QUEUED, "queued: " + plan.modelKind() + " -> " + plan.publishAs());
         try {
-            pool.execute(() -> run(job));
-        } catch (RejectedExecutionException e) {
+            runner.start(id, plan, job);
+        } catch (RuntimeException e) {
             jobs.remove(id);
-            throw new CytoLabelException(ErrorKind.RESOURCE_EXHAUSTED, "the trainer's queue is full ("
-                    + pool.getQueue().size() + " jobs waiting); try again when a job has finished");
+            throw e;
         }
         return id;
     }
@@ -65,7 +63,11 @@ public final class JobManager implements AutoCloseable {
 
     public JobPhase cancel(String jobId) {
         TrainingJob job = job(jobId);
+        if (job.currentPhase().terminal()) {
+            return job.currentPhase();
+        }
         job.requestCancel();
+        runner.cancel(jobId);
         if (job.currentPhase() == JobPhase.QUEUED) {
             job.ended(JobPhase.CANCELLED, "cancelled before it started");
         }
@@ -80,40 +82,11 @@ public final class JobManager implements AutoCloseable {
         return job;
     }
 
-    private void run(TrainingJob job) {
-        if (job.isCancelled()) {
-            job.ended(JobPhase.CANCELLED, "cancelled before it started");
-            return;
-        }
-        try {
-            job.succeeded(pipeline.run(job.plan(), job));
-        } catch (CytoLabelException e) {
-            if (e.kind() == ErrorKind.CANCELLED || job.isCancelled()) {
-                job.ended(JobPhase.CANCELLED, "cancelled; nothing was published");
-            } else {
-                LOG.info("job {} failed: {}", job.id(), e.getMessage());
-                job.ended(JobPhase.FAILED, e.getMessage());
-            }
-        } catch (RuntimeException | Error e) {
-            LOG.error("job {} failed unexpectedly", job.id(), e);
-            job.ended(JobPhase.FAILED, "internal error (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + "); the trainer log has the details");
-        }
-    }
-
     @Override
     public void close() {
         synchronized (jobs) {
             jobs.values().forEach(TrainingJob::requestCancel);
         }
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
-                pool.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            pool.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        runner.close();
     }
 }

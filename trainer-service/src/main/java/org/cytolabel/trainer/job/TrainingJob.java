@@ -8,14 +8,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.cytolabel.proto.model.v1.ModelCard;
 import org.cytolabel.trainer.pipeline.JobPhase;
-import org.cytolabel.trainer.pipeline.PipelineProgress;
 import org.cytolabel.trainer.pipeline.TrainingPlan;
 import org.cytolabel.trainer.train.EpochReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A job's state and event history; watchers get the history, then live events, in order. */
-final class TrainingJob implements PipelineProgress {
+final class TrainingJob implements JobEvents {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
     private final String id;
     private final TrainingPlan plan;
@@ -30,6 +29,11 @@ final class TrainingJob implements PipelineProgress {
     }
 
     String id() {
+        return id;
+    }
+
+    @Override
+    public String jobId() {
         return id;
     }
 
@@ -64,13 +68,15 @@ final class TrainingJob implements PipelineProgress {
                         r.best() ? " (best so far)" : ""), null);
     }
 
-    void succeeded(ModelCard card) {
+    @Override
+    public void succeeded(ModelCard card) {
         emit(JobPhase.SUCCEEDED, 0, 0, Map.of(), Double.NaN, "published " + card.getName() + ":"
                 + card.getVersion() + (plan.alias().isEmpty() ? "" : " as " + card.getName() + "@" + plan.alias()),
                 card);
     }
 
-    void ended(JobPhase terminal, String message) {
+    @Override
+    public void ended(JobPhase terminal, String message) {
         emit(terminal, 0, 0, Map.of(), Double.NaN, message, null);
     }
 

@@ -7,9 +7,12 @@ import org.cytolabel.registry.client.RegistryClient;
 import org.cytolabel.service.GrpcServer;
 import org.cytolabel.service.MetricsEndpoint;
 import org.cytolabel.service.Transport;
+import org.cytolabel.trainer.cluster.KubernetesJobRunner;
 import org.cytolabel.trainer.dataset.DatasetStore;
 import org.cytolabel.trainer.grpc.TrainerGrpcService;
+import org.cytolabel.trainer.job.InProcessJobRunner;
 import org.cytolabel.trainer.job.JobManager;
+import org.cytolabel.trainer.job.JobRunner;
 import org.cytolabel.trainer.pipeline.LabelOntology;
 import org.cytolabel.trainer.pipeline.TrainingPipeline;
 
@@ -30,14 +33,25 @@ public final class TrainerServer implements AutoCloseable {
         this.parsing = parsing;
     }
 
+    /** Starts a trainer that runs jobs in-process. */
     public static TrainerServer start(TrainerConfig config) {
+        return start(config, RunnerConfig.inProcess());
+    }
+
+    public static TrainerServer start(TrainerConfig config, RunnerConfig runnerConfig) {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         MetricsEndpoint metrics = MetricsEndpoint.start("trainer", config.host(), config.metricsPort());
         RegistryClient registry = RegistryClient.connect(config.registryTarget());
         DatasetStore store = new DatasetStore(config.dataDir(), config.maxUploadBytes());
-        LabelOntology labels = new LabelOntology(BundledOntology.cellOntology(), BundledOntology.labelMap());
-        TrainingPipeline pipeline = new TrainingPipeline(store, new RegistryPublisher(registry), labels);
-        JobManager jobs = new JobManager(pipeline, config.concurrentJobs(), 32);
+        JobRunner runner;
+        try {
+            runner = runner(config, runnerConfig, store, registry);
+        } catch (RuntimeException e) {
+            registry.close();
+            metrics.close();
+            throw e;
+        }
+        JobManager jobs = new JobManager(runner);
         ExecutorService parsing = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "dataset-parse");
             t.setDaemon(true);
@@ -49,6 +63,22 @@ public final class TrainerServer implements AutoCloseable {
                 .build()
                 .start();
         return new TrainerServer(server, metrics, jobs, registry, parsing);
+    }
+
+    private static JobRunner runner(TrainerConfig config, RunnerConfig runnerConfig, DatasetStore store,
+            RegistryClient registry) {
+        if (runnerConfig.isKubernetes()) {
+            return KubernetesJobRunner.connect(runnerConfig.kubernetesJob(),
+                    ref -> registry.resolve(RegistryClient.parseRef(ref)));
+        }
+        LabelOntology labels = new LabelOntology(BundledOntology.cellOntology(), BundledOntology.labelMap());
+        TrainingPipeline pipeline = new TrainingPipeline(store, new RegistryPublisher(registry), labels);
+        return new InProcessJobRunner(pipeline, config.concurrentJobs(), 32);
+    }
+
+    /** Where jobs run: "in-process" or "kubernetes". */
+    public String runner() {
+        return jobs.runnerName();
     }
 
     public int port() {
@@ -78,7 +108,7 @@ public final class TrainerServer implements AutoCloseable {
                 flags.get("registry", "localhost:50051"), java.nio.file.Path.of(flags.get("data-dir", "trainer-data")),
                 flags.getInt("metrics-port", 9092), flags.getInt("concurrent-jobs", 1),
                 flags.getLong("max-upload-bytes", 8L << 30));
-        TrainerServer s = start(config);
+        TrainerServer s = start(config, RunnerConfig.fromFlags(flags, config.registryTarget()));
         Runtime.getRuntime().addShutdownHook(new Thread(s::close, "trainer-shutdown"));
         s.awaitTermination();
     }
