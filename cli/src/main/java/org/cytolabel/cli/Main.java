@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cytolabel", mixinStandardHelpOptions = true, version = "cytolabel 0.1.0",
         description = "Train and serve single-cell cell-type classifiers over gRPC.",
         subcommands = {DemoCommand.class, TrainCommand.class, AnnotateCommand.class, ServeCommand.Registry.class,
-            ServeCommand.Trainer.class, ServeCommand.Inference.class,
+            ServeCommand.Trainer.class, ServeCommand.Inference.class, RunJobCommand.class,
             org.cytolabel.cli.bench.BenchCommand.class})
 public final class Main implements Runnable {
 
