@@ -171,7 +171,8 @@ public final class DatasetStore {
                 cats.put(e.getKey(), counts);
             }
         }
-        return new StoredDataset(id, name, format, dir, sha, d.cells(), d.counts().cols(), cats);
+        return new StoredDataset(id, name, format, dir, sha, d.cells(), d.counts().cols(),
+                d.obs().keySet().stream().sorted().toList(), cats);
     }
 
     private static void writeMeta(Path dir, String name, String format, String sha) {

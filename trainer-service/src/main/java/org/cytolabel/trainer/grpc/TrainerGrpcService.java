@@ -19,6 +19,7 @@ import org.cytolabel.service.StatusMapping;
 import org.cytolabel.trainer.dataset.DatasetStore;
 import org.cytolabel.trainer.dataset.DatasetUpload;
 import org.cytolabel.trainer.job.JobManager;
+import org.cytolabel.trainer.pipeline.PlanChecks;
 import org.cytolabel.trainer.pipeline.TrainingPlan;
 
 /** The Trainer API: thin handlers that validate, call the domain and reply. */
@@ -119,9 +120,8 @@ public final class TrainerGrpcService extends TrainerGrpc.TrainerImplBase {
     public void submitTraining(TrainingRequest request, StreamObserver<SubmitTrainingResponse> response) {
         try {
             TrainingPlan plan = PlanMapping.fromProto(request);
-            // an unknown dataset is the caller's mistake: say so now (NOT_FOUND), not in a failed job
-            plan.datasetIds().forEach(datasets::get);
-            plan.panelIntersectDatasetIds().forEach(datasets::get);
+            // the caller's mistakes get an error now, not a failed job
+            PlanChecks.check(plan, datasets);
             String id = jobs.submit(plan);
             response.onNext(SubmitTrainingResponse.newBuilder().setJobId(id).build());
             response.onCompleted();

@@ -188,29 +188,40 @@ class TrainerErrorsTest {
         assertTrue(e.getStatus().getDescription().startsWith("publish_as '' must be a model name"));
     }
 
-    /**
-     * SubmitTraining accepts an unknown label column (it is checked when the job loads the data),
-     * so the job fails and its last event names the columns the dataset has.
-     */
+    /** Mistakes in the request are refused by SubmitTraining itself, before any job is queued. */
     @Test
-    void unknownLabelColumnFailsTheJobNamingTheColumns() {
-        JobEvent last = failedJob(request().setLabelColumn("cell_type"));
-        assertEquals("kang2018_muscat_example_sce has no obs column 'cell_type'; it has "
-                + "[cluster_id, group_id, sample_id]", last.getMessage());
+    void unknownLabelColumnIsRefusedNamingTheColumns() {
+        assertEquals("label_column 'cell_type' is not an obs column of " + kang.getDatasetId()
+                + "; it has [cluster_id, group_id, sample_id]", refusedSubmit(request().setLabelColumn("cell_type")));
     }
 
     @Test
-    void unknownTestGroupFailsTheJobNamingTheGroups() {
-        JobEvent last = failedJob(request().setSplitColumn("group_id").addTestGroups("stimulated"));
-        assertEquals("test group 'stimulated' does not occur in the split column; it has [ctrl, stim]",
+    void unknownTestGroupIsRefusedNamingTheGroups() {
+        assertEquals("test group 'stimulated' does not occur in column 'group_id'; it has [ctrl, stim]",
+                refusedSubmit(request().setSplitColumn("group_id").addTestGroups("stimulated")));
+    }
+
+    @Test
+    void unknownHyperParameterIsRefusedNamingTheKeys() {
+        String message = refusedSubmit(request().putHyperParameters("learning_rate", "0.01"));
+        assertTrue(message.startsWith("unknown hyper-parameter 'learning_rate'; valid keys are [epochs, "
+                + "batch_size, lr,"), message);
+    }
+
+    /** What only the data can tell fails the job, with the reason as its last event. */
+    @Test
+    void aSingleRemainingCellTypeFailsTheJob() {
+        JobEvent last = failedJob(request().addExcludeLabels("B cells").addExcludeLabels("CD4 T cells")
+                .addExcludeLabels("CD8 T cells").addExcludeLabels("FCGR3A+ Monocytes"));
+        assertEquals("column 'cluster_id' has only [CD14+ Monocytes]; a classifier needs at least two cell types",
                 last.getMessage());
     }
 
-    @Test
-    void unknownHyperParameterFailsTheJobNamingTheKeys() {
-        JobEvent last = failedJob(request().putHyperParameters("learning_rate", "0.01"));
-        assertTrue(last.getMessage().startsWith("unknown hyper-parameter 'learning_rate'; valid keys are [epochs, "
-                + "batch_size, lr,"), last.getMessage());
+    private String refusedSubmit(TrainingRequest.Builder request) {
+        var e = assertThrows(StatusRuntimeException.class, () -> cluster.submit(request.build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(cluster.registry.list("").isEmpty(), "nothing was published");
+        return e.getStatus().getDescription();
     }
 
     @Test
