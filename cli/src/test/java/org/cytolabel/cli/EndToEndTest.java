@@ -75,11 +75,22 @@ class EndToEndTest {
     @Test
     void cliAnnotateWritesTheSameCsv() throws Exception {
         Path out = work.resolve("cli.csv");
-        int code = new CommandLine(new Main()).execute("annotate", "--server", cluster.inferenceTarget(),
+        int code = Main.commandLine().execute("annotate", "--server", cluster.inferenceTarget(),
                 "--model", "pbmc-68k-panel@production", "--data", TestData.file(TestData.PBMC68K).toString(),
                 "--out", out.toString(), "--chunk-size", "97");
         assertEquals(0, code);
         assertEquals(Files.readAllLines(result.pbmc68kCsv()), Files.readAllLines(out));
+    }
+
+    @Test
+    void cliReportsAnUnknownModelAsAnErrorMessage() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int code = cli.execute("annotate", "--server", cluster.inferenceTarget(), "--model", "nope@production",
+                "--data", TestData.file(TestData.PBMC68K).toString(), "--out", work.resolve("nope.csv").toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("error: ") && err.toString().contains("nope"), err.toString());
     }
 
     @Test
