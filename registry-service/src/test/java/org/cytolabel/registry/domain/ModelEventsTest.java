@@ -83,7 +83,7 @@ class ModelEventsTest {
                 assertEquals(i, fast.take(1).get(0).version());
             }
             CytoLabelException error = slow.errors.poll(5, TimeUnit.SECONDS);
-            assertNotNull(error);
+            assertNotNull(error, "the subscriber is told why it was dropped");
             assertEquals(ErrorKind.RESOURCE_EXHAUSTED, error.kind());
             assertTrue(error.getMessage().contains("watch again"), error.getMessage());
             assertFalse(s.isActive());
@@ -98,7 +98,7 @@ class ModelEventsTest {
         bus.subscribe("", List.of(), c);
         bus.close();
         CytoLabelException error = c.errors.poll(5, TimeUnit.SECONDS);
-        assertNotNull(error);
+        assertNotNull(error, "the subscriber is told why it was dropped");
         assertEquals(ErrorKind.UNAVAILABLE, error.kind());
     }
 }

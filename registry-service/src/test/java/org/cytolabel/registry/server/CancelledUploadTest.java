@@ -82,7 +82,7 @@ class CancelledUploadTest {
                 giveUp.accept(requests);
 
                 Throwable t = outcome.get(10, TimeUnit.SECONDS);
-                assertNotNull(t);
+                assertNotNull(t, "the call ended with an error");
                 assertEquals(Status.Code.CANCELLED, ((StatusRuntimeException) t).getStatus().getCode());
                 waitUntil(() -> files(tmp).isEmpty(), "the server has discarded the upload");
                 assertEquals(List.of(), files(dir.resolve("blobs")));

@@ -257,7 +257,7 @@ class RegistryServerTest {
         assertEquals(Kind.SYNCED, take(events, 1).get(0).getKind());
         server.close();
         Throwable t = errors.poll(10, TimeUnit.SECONDS);
-        assertNotNull(t);
+        assertNotNull(t, "the call ended with an error");
         assertEquals(ErrorKind.UNAVAILABLE, ((CytoLabelException) t).kind());
     }
 
