@@ -23,10 +23,16 @@ import org.cytolabel.inference.runtime.OrtModel;
 
 /**
  * One bench run: services on loopback, models trained and fetched, resampled cells built, then the
- * GEMM ceiling, the models in process, through Annotate streams and through single-cell AnnotateBatch.
+ * models in process (plus two diagnostic graphs: the preprocessing alone and the MLP's layers alone),
+ * the GEMM ceiling, Annotate streams and single-cell AnnotateBatch requests.
  */
 final class Benchmark {
-    private static final String PREPROCESSING_ONLY = "preprocessing only";
+    static final String PREPROCESSING_ONLY = "diag: preprocessing only";
+    static final String LAYERS_ONLY = "diag: mlp layers only";
+    static final String SCATTER_ONLY = "diag: scatter + clear only";
+    /** The diagnostic graphs run on at most this many of the cells. */
+    static final int DIAGNOSTIC_CELLS = 50_000;
+
     private final BenchConfig config;
     private final PrintStream out;
     private final BenchReport report = new BenchReport();
@@ -57,8 +63,7 @@ final class Benchmark {
         for (BenchModel model : models) {
             inProcess.addAll(inProcess(counts, model.kind(), model.label(), model.onnx(), alignment(model, cells), null));
         }
-        inProcess.addAll(inProcess(counts, PREPROCESSING_ONLY, PREPROCESSING_ONLY, PreprocessingGraph.build(models.get(0)
-                .genes()), alignment(models.get(0), cells), PreprocessingGraph.OUTPUT));
+        diagnostics(models, cells, counts.sliceRows(0, Math.min(counts.rows(), DIAGNOSTIC_CELLS)), inProcess);
         inProcess.forEach(report::add);
         ceilings(models, inProcess);
         try (BenchInference inference = BenchInference.start(cluster, config.intraOpThreads())) {
@@ -82,6 +87,27 @@ final class Benchmark {
             }
         }
         return report;
+    }
+
+    /** The preprocessing alone and the MLP's layers alone, in process, to show where a model's time goes. */
+    private void diagnostics(List<BenchModel> models, MatrixCellSource cells, CsrMatrix sample,
+            List<BenchReport.Throughput> rows) {
+        BenchModel first = models.get(0);
+        InProcessBench scatter = InProcessBench.scatterOnly(alignment(first, cells));
+        for (int batch : config.batches()) {
+            List<Measurement> runs = new ArrayList<>();
+            for (int r = 0; r < config.repeats(); r++) {
+                try (ProgressBar bar = bar(SCATTER_ONLY + " " + batch, r, sample.rows())) {
+                    runs.add(scatter.run(sample, batch, config.inProcessWarmup(batch), bar));
+                }
+            }
+            rows.add(new BenchReport.Throughput(SCATTER_ONLY, batch, "in-process Java", 1, 0, runs, Double.NaN));
+        }
+        rows.addAll(inProcess(sample, PREPROCESSING_ONLY, PREPROCESSING_ONLY, PreprocessingGraph.build(first.genes()),
+                alignment(first, cells), PreprocessingGraph.OUTPUT));
+        models.stream().filter(m -> m.hiddenLayers() > 0).findFirst().ifPresent(mlp -> rows.addAll(inProcess(sample,
+                LAYERS_ONLY, LAYERS_ONLY, LayersOnlyGraph.build(mlp.genes(), mlp.hiddenSize(), mlp.hiddenLayers(),
+                        mlp.classes(), config.seed()), alignment(mlp, cells), null)));
     }
 
     private static GeneAlignment alignment(BenchModel model, MatrixCellSource cells) {
@@ -121,23 +147,24 @@ final class Benchmark {
             for (int batch : config.batches()) {
                 GemmCeiling.Result g = GemmCeiling.measure(batch, mlp.genes(), mlp.hiddenSize(),
                         config.intraOpThreads(), config.seed());
-                double measured = median(inProcess, mlp.kind(), batch);
-                report.add(new BenchReport.Ceiling(g, mlp, measured));
+                report.add(new BenchReport.Ceiling(g, mlp, median(inProcess, mlp.kind(), batch),
+                        median(inProcess, LAYERS_ONLY, batch)));
             }
         });
     }
 
     private List<Measurement> streamed(BenchInference inference, BenchModel model, MatrixCellSource cells, int batch,
             int streams) {
-        GrpcStreamBench bench = new GrpcStreamBench(inference.channel(), model.ref());
-        bench.run(cells.window(0, config.grpcWarmup(batch, streams)), batch, streams, null);
-        List<Measurement> runs = new ArrayList<>();
-        for (int r = 0; r < config.repeats(); r++) {
-            try (ProgressBar bar = bar(fmt("%s gRPC %d x%d", model.kind(), batch, streams), r, cells.cells())) {
-                runs.add(bench.run(cells, batch, streams, bar));
+        try (GrpcStreamBench bench = new GrpcStreamBench(inference.channel(), model.ref())) {
+            bench.run(cells.window(0, config.grpcWarmup(batch, streams)), batch, streams, null);
+            List<Measurement> runs = new ArrayList<>();
+            for (int r = 0; r < config.repeats(); r++) {
+                try (ProgressBar bar = bar(fmt("%s gRPC %d x%d", model.kind(), batch, streams), r, cells.cells())) {
+                    runs.add(bench.run(cells, batch, streams, bar));
+                }
             }
+            return runs;
         }
-        return runs;
     }
 
     private Measurement single(BenchInference inference, BenchModel model, MatrixCellSource cells) {
@@ -168,6 +195,11 @@ final class Benchmark {
                     + "from the registry, %,d ONNX bytes; trainer's test macro-F1 on real held-out cells %.3f.",
                     m.kind(), m.label(), m.shape(), config.epochs(), config.seed(), m.onnx().length, m.testMacroF1()));
         }
+        report.context(fmt("Diagnostic rows (in process, first %,d cells): \"%s\" fills and clears the dense input "
+                + "buffer without running ORT (one Java thread); \"%s\" is the artifact contract's preprocessing graph "
+                + "alone (log1p(counts / total x 1e4), dense over all genes); \"%s\" is the MLP's "
+                + "Gemm/BatchNorm/Relu/Softmax layers with random weights and no preprocessing. Each includes the "
+                + "scatter.", Math.min(counts.rows(), DIAGNOSTIC_CELLS), SCATTER_ONLY, PREPROCESSING_ONLY, LAYERS_ONLY));
         report.context(fmt("Timed passes per row: %d; warm-up before each row: in process max(4 x batch, cells/50), "
                 + "over gRPC max(2 x chunk x streams, cells/50) cells.", config.repeats()));
     }

@@ -10,7 +10,8 @@ import org.cytolabel.inference.runtime.OrtModel;
 
 /**
  * The model alone: CSR rows scattered (through the gene alignment, as the inference service does)
- * into a reused direct buffer and run through one ORT session in batches, one thread calling.
+ * into a reused direct buffer and run through one ORT session in batches, one thread calling. With
+ * no model it only scatters and clears: what filling ORT's input costs by itself.
  */
 final class InProcessBench {
     private final OrtModel model;
@@ -21,6 +22,11 @@ final class InProcessBench {
     /** Fetches {@code probabilities}, as the inference service does. */
     InProcessBench(OrtModel model, GeneAlignment alignment) {
         this(model, alignment, ArtifactContract.OUTPUT_PROBABILITIES);
+    }
+
+    /** Scatter and clear only, no ORT run. */
+    static InProcessBench scatterOnly(GeneAlignment alignment) {
+        return new InProcessBench(null, alignment, null);
     }
 
     InProcessBench(OrtModel model, GeneAlignment alignment, String output) {
@@ -50,7 +56,7 @@ final class InProcessBench {
             float[] values;
             try {
                 scatter(cells, from, rows, dense);
-                values = model.run(dense, rows, genes, Set.of(output)).get(output);
+                values = model == null ? new float[rows] : model.run(dense, rows, genes, Set.of(output)).get(output);
             } finally {
                 dense.clear();
             }

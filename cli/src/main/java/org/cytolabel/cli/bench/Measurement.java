@@ -5,9 +5,14 @@ import java.util.List;
 
 /**
  * One timed pass: cells processed, wall time, the CPU this process and other processes used over the
- * same interval, and per-request latencies (chunks or single requests; empty when not measured).
+ * same interval, per-request latencies (chunks or single requests; empty when not measured) and,
+ * for concurrent streams, when each stream finished (nanoseconds from the start; else empty).
  */
-record Measurement(long cells, long wallNanos, CpuClock.Usage cpu, long[] latencyNanos) {
+record Measurement(long cells, long wallNanos, CpuClock.Usage cpu, long[] latencyNanos, long[] finishNanos) {
+
+    Measurement(long cells, long wallNanos, CpuClock.Usage cpu, long[] latencyNanos) {
+        this(cells, wallNanos, cpu, latencyNanos, new long[0]);
+    }
 
     double cellsPerSecond() {
         return cells / (wallNanos / 1e9);
@@ -16,6 +21,17 @@ record Measurement(long cells, long wallNanos, CpuClock.Usage cpu, long[] latenc
     /** Cores kept busy on average (process CPU time / wall time). */
     double coresBusy() {
         return cpu.processNanos() < 0 ? Double.NaN : (double) cpu.processNanos() / wallNanos;
+    }
+
+    /** Cells per CPU-second of this process (client and server together on gRPC rows); NaN when unknown. */
+    double cellsPerCpuSecond() {
+        return cpu.processNanos() <= 0 ? Double.NaN : cells / (cpu.processNanos() / 1e9);
+    }
+
+    /** CPU microseconds per cell spent by a thread group (see {@link CpuClock#GROUPS}); NaN when unknown. */
+    double groupMicrosPerCell(String group) {
+        Long nanos = cpu.byGroup().get(group);
+        return nanos == null || nanos < 0 ? Double.NaN : nanos / 1e3 / cells;
     }
 
     /** Cores other processes kept busy on average meanwhile (NaN when unknown). */

@@ -10,10 +10,15 @@ final class PoissonSampler {
     private static final double SMALL_MEAN = 10;
     private static final int LOG_FACTORIAL_TABLE = 256;
     private static final double[] LOG_FACTORIAL = new double[LOG_FACTORIAL_TABLE];
+    /** exp(-k) for the integer means below {@link #SMALL_MEAN} (counts are whole numbers). */
+    private static final double[] EXP_NEG = new double[(int) SMALL_MEAN];
 
     static {
         for (int k = 1; k < LOG_FACTORIAL_TABLE; k++) {
             LOG_FACTORIAL[k] = LOG_FACTORIAL[k - 1] + Math.log(k);
+        }
+        for (int k = 0; k < EXP_NEG.length; k++) {
+            EXP_NEG[k] = Math.exp(-k);
         }
     }
 
@@ -32,7 +37,8 @@ final class PoissonSampler {
     }
 
     private int knuth(double mean) {
-        double limit = Math.exp(-mean);
+        int whole = (int) mean;
+        double limit = whole == mean ? EXP_NEG[whole] : Math.exp(-mean);
         double p = random.nextDouble();
         int k = 0;
         while (p > limit) {
