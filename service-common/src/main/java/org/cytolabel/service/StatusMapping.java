@@ -45,6 +45,11 @@ public final class StatusMapping {
     public static CytoLabelException fromStatus(StatusRuntimeException e) {
         Status s = e.getStatus();
         String msg = s.getDescription() != null ? s.getDescription() : s.getCode().toString();
+        if (s.getCode() == Status.Code.UNAVAILABLE && (s.getDescription() == null
+                || s.getDescription().equals("io exception") || s.getCause() != null)) {
+            msg = "the service cannot be reached (" + msg + "); check the address and that the service is running,"
+                    + " then retry";
+        }
         return new CytoLabelException(kind(s.getCode()), msg, e);
     }
 

@@ -81,6 +81,19 @@ class GrpcServerTest {
                 "unexpected exceptions do not leak their message to clients");
     }
 
+    @Test
+    void anUnreachableServiceSaysWhatToCheck() {
+        ManagedChannel channel = Transport.channel("127.0.0.1:1");
+        try {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> EchoService.call(channel, "x"));
+            CytoLabelException mapped = StatusMapping.fromStatus(e);
+            assertEquals(ErrorKind.UNAVAILABLE, mapped.kind());
+            assertTrue(mapped.getMessage().contains("check the address"), mapped.getMessage());
+        } finally {
+            Transport.close(channel);
+        }
+    }
+
     private static List<String> listServices(ManagedChannel channel) throws InterruptedException {
         List<String> names = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
