@@ -85,9 +85,6 @@ public final class ExecutionProviders {
         try {
             options.setOptimizationLevel(OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(intraOpThreads);
-            // Idle ORT pool threads sleep instead of spinning: on a few cores shared with gRPC's own
-            // threads, spinning burns the CPU the transport needs (measured in BENCHMARKS.md).
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             return options;
         } catch (OrtException e) {
             options.close();
