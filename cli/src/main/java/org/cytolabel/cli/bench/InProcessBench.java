@@ -55,7 +55,7 @@ final class InProcessBench {
             long t0 = System.nanoTime();
             float[] values;
             try {
-                scatter(cells, from, rows, dense);
+                dense.scatter(cells, from, rows, alignment.clientToModel(), genes);
                 values = model == null ? new float[rows] : model.run(dense, rows, genes, Set.of(output)).get(output);
             } finally {
                 dense.clear();
@@ -69,22 +69,6 @@ final class InProcessBench {
             }
             if (progress != null) {
                 progress.step(rows);
-            }
-        }
-    }
-
-    private void scatter(CsrMatrix counts, int from, int rows, DenseBatch dense) {
-        int[] toModel = alignment.clientToModel();
-        int[] indptr = counts.indptr();
-        int[] indices = counts.indices();
-        float[] values = counts.values();
-        for (int r = 0; r < rows; r++) {
-            int offset = r * genes;
-            for (int k = indptr[from + r]; k < indptr[from + r + 1]; k++) {
-                int m = toModel[indices[k]];
-                if (m >= 0 && values[k] != 0f) {
-                    dense.put(offset + m, values[k]);
-                }
             }
         }
     }

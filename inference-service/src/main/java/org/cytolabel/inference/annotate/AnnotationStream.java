@@ -99,7 +99,7 @@ public final class AnnotationStream implements AutoCloseable {
             int rows = Math.min(batch, n - from);
             float[] probs;
             try {
-                scatter(counts, from, rows, dense);
+                dense.scatter(counts, from, rows, alignment.clientToModel(), genes);
                 probs = model.model().run(dense, rows, genes, PROBABILITIES)
                         .get(ArtifactContract.OUTPUT_PROBABILITIES);
             } finally {
@@ -124,26 +124,6 @@ public final class AnnotationStream implements AutoCloseable {
     private String cellId(CountsChunk chunk, int row) {
         // Without ids, cells are named by their 0-based position in the stream.
         return chunk.cellIds().isEmpty() ? Long.toString(cellsSeen + row) : chunk.cellIds().get(row);
-    }
-
-    /**
-     * Cells {@code from .. from + rows} into the batch in model gene order, as
-     * {@link GeneAlignment#scatterRow} does, but into ORT's direct buffer and recording what it set.
-     */
-    private void scatter(CsrMatrix counts, int from, int rows, DenseBatch dense) {
-        int[] toModel = alignment.clientToModel();
-        int[] indptr = counts.indptr();
-        int[] indices = counts.indices();
-        float[] values = counts.values();
-        for (int r = 0; r < rows; r++) {
-            int offset = r * genes;
-            for (int k = indptr[from + r]; k < indptr[from + r + 1]; k++) {
-                int m = toModel[indices[k]];
-                if (m >= 0 && values[k] != 0f) {
-                    dense.put(offset + m, values[k]);
-                }
-            }
-        }
     }
 
     /** Releases the session lease (idempotent). */

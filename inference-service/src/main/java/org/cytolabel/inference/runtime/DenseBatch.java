@@ -57,4 +57,24 @@ public final class DenseBatch {
         }
         count = 0;
     }
+
+    /**
+     * Writes cells {@code from .. from + rows} of {@code counts} as rows of width {@code genes}, column
+     * {@code toModel[c]} for client column {@code c} (skipped when negative), as
+     * {@code GeneAlignment#scatterRow} does but into the direct buffer, recording what it set.
+     */
+    public void scatter(org.cytolabel.core.data.CsrMatrix counts, int from, int rows, int[] toModel, int genes) {
+        int[] indptr = counts.indptr();
+        int[] indices = counts.indices();
+        float[] values = counts.values();
+        for (int r = 0; r < rows; r++) {
+            int offset = r * genes;
+            for (int k = indptr[from + r]; k < indptr[from + r + 1]; k++) {
+                int m = toModel[indices[k]];
+                if (m >= 0 && values[k] != 0f) {
+                    put(offset + m, values[k]);
+                }
+            }
+        }
+    }
 }
