@@ -3,13 +3,11 @@ package org.cytolabel.core.ontology;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.function.BiFunction;
 
 /**
  * The Cell Ontology release (cl-basic.obo, 2022-12-15) and the label table shipped inside the core
- * jar, so that services and the CLI need no data directory. Loaded once.
+ * jar, so that services and the CLI need no data directory. Loaded once, straight from the jar.
  */
 public final class BundledOntology {
     private static volatile CellOntology ontology;
@@ -22,7 +20,7 @@ public final class BundledOntology {
         if (ontology == null) {
             synchronized (BundledOntology.class) {
                 if (ontology == null) {
-                    ontology = CellOntology.load(extract("cl-basic.obo"));
+                    ontology = read("cl-basic.obo", CellOntology::load);
                 }
             }
         }
@@ -33,25 +31,19 @@ public final class BundledOntology {
         if (labels == null) {
             synchronized (BundledOntology.class) {
                 if (labels == null) {
-                    labels = LabelMap.load(extract("label_to_cl.tsv"));
+                    labels = read("label_to_cl.tsv", LabelMap::load);
                 }
             }
         }
         return labels;
     }
 
-    private static Path extract(String name) {
+    private static <T> T read(String name, BiFunction<InputStream, String, T> parser) {
         try (InputStream in = BundledOntology.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("resource " + name + " missing from the core jar");
+                throw new IllegalStateException("resource " + name + " is missing from the core jar; rebuild it");
             }
-            Path tmp = Files.createTempFile("cytolabel-", "-" + name);
-            try {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                return tmp;
-            } finally {
-                tmp.toFile().deleteOnExit();
-            }
+            return parser.apply(in, "bundled " + name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -58,6 +58,15 @@ public final class CellOntology {
         }
     }
 
+    /** Parses an OBO stream (e.g. a classpath resource); {@code source} names it in errors. */
+    public static CellOntology load(java.io.InputStream in, String source) {
+        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+            return parse(r, source);
+        } catch (IOException e) {
+            throw CytoLabelException.invalid("cannot read Cell Ontology " + source + ": " + e.getMessage(), e);
+        }
+    }
+
     static CellOntology parse(BufferedReader in, String source) throws IOException {
         Map<String, OntologyTerm> terms = new LinkedHashMap<>();
         StanzaBuilder current = null;

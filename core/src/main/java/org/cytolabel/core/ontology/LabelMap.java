@@ -52,6 +52,19 @@ public final class LabelMap {
         } catch (IOException e) {
             throw CytoLabelException.invalid("cannot read label map " + tsv + ": " + e.getMessage(), e);
         }
+        return fromLines(lines, tsv.toString());
+    }
+
+    /** Reads the table from a stream (e.g. a classpath resource); {@code source} names it in errors. */
+    public static LabelMap load(java.io.InputStream in, String source) {
+        try {
+            return fromLines(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList(), source);
+        } catch (IOException e) {
+            throw CytoLabelException.invalid("cannot read label map " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static LabelMap fromLines(List<String> lines, String source) {
         Map<String, Map<String, String>> byDataset = new LinkedHashMap<>();
         int[] cols = null;
         for (int i = 0; i < lines.size(); i++) {
@@ -61,36 +74,36 @@ public final class LabelMap {
             }
             String[] f = line.split("\t", -1);
             if (cols == null) {
-                cols = headerColumns(f, tsv);
+                cols = headerColumns(f, source);
                 continue;
             }
             int need = Math.max(cols[0], Math.max(cols[1], cols[2]));
             if (f.length <= need) {
-                throw CytoLabelException.invalid("label map " + tsv + " line " + (i + 1) + " has " + f.length
+                throw CytoLabelException.invalid("label map " + source + " line " + (i + 1) + " has " + f.length
                         + " tab-separated fields, expected at least " + (need + 1) + "; fix that line");
             }
             String dataset = f[cols[0]].strip();
             String label = f[cols[1]].strip();
             String cl = f[cols[2]].strip();
             if (label.isEmpty() || !cl.matches("[A-Za-z]+:\\d+")) {
-                throw CytoLabelException.invalid("label map " + tsv + " line " + (i + 1) + ": label '" + label
+                throw CytoLabelException.invalid("label map " + source + " line " + (i + 1) + ": label '" + label
                         + "' -> '" + cl + "' is not a label with a CURIE such as CL:0000236; fix that line");
             }
             String previous = byDataset.computeIfAbsent(dataset, k -> new LinkedHashMap<>()).put(label, cl);
             if (previous != null && !previous.equals(cl)) {
-                throw CytoLabelException.invalid("label map " + tsv + " maps '" + label + "' in dataset '" + dataset
+                throw CytoLabelException.invalid("label map " + source + " maps '" + label + "' in dataset '" + dataset
                         + "' to both " + previous + " and " + cl + "; keep one row per (dataset, label)");
             }
         }
         if (cols == null) {
-            throw CytoLabelException.invalid("label map " + tsv + " is empty; expected a header row"
+            throw CytoLabelException.invalid("label map " + source + " is empty; expected a header row"
                     + " 'dataset<TAB>label<TAB>cl_id' and one row per label");
         }
         byDataset.replaceAll((k, v) -> Collections.unmodifiableMap(v));
         return new LabelMap(Collections.unmodifiableMap(byDataset));
     }
 
-    private static int[] headerColumns(String[] header, Path tsv) {
+    private static int[] headerColumns(String[] header, String source) {
         int[] cols = {-1, -1, -1};
         for (int c = 0; c < header.length; c++) {
             switch (header[c].strip().toLowerCase()) {
@@ -101,7 +114,7 @@ public final class LabelMap {
             }
         }
         if (cols[0] < 0 || cols[1] < 0 || cols[2] < 0) {
-            throw CytoLabelException.invalid("label map " + tsv + " header is '" + String.join("\t", header)
+            throw CytoLabelException.invalid("label map " + source + " header is '" + String.join("\t", header)
                     + "'; it must name the columns dataset, label and cl_id (tab-separated)");
         }
         return cols;
