@@ -2,7 +2,6 @@ package org.cytolabel.trainer.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,13 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 import org.cytolabel.core.error.CytoLabelException;
 import org.cytolabel.core.error.ErrorKind;
 import org.cytolabel.core.metrics.ClassificationReport;
 import org.cytolabel.core.metrics.Metrics;
+import org.cytolabel.trainer.model.EngineLock;
 
 /**
  * Trains a linear or MLP cell-type classifier with DJL's PyTorch engine: class-weighted
@@ -33,15 +31,7 @@ import org.cytolabel.core.metrics.Metrics;
  * and one training runs at a time per JVM so no other run draws from the engine's generator.
  */
 public final class ClassifierTrainer {
-    private static final String ENGINE = "PyTorch";
-    /** The engine's random generator is global: seeded runs must not interleave. */
-    private static final ReentrantLock ENGINE_RNG = new ReentrantLock();
-
-    static {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-    }
+    private static final String ENGINE = EngineLock.ENGINE;
 
     private ClassifierTrainer() {
     }
@@ -49,11 +39,8 @@ public final class ClassifierTrainer {
     public static TrainedClassifier train(LabeledMatrix train, LabeledMatrix validation, TrainingConfig config,
             TrainingListener listener) {
         check(train, validation);
-        acquire(listener);
-        try {
+        try (EngineLock lock = EngineLock.seeded(config.seed(), listener)) {
             return run(train, validation, config, listener);
-        } finally {
-            ENGINE_RNG.unlock();
         }
     }
 
@@ -61,7 +48,6 @@ public final class ClassifierTrainer {
             TrainingListener listener) {
         int genes = train.genes();
         int classes = train.numClasses();
-        Engine.getEngine(ENGINE).setRandomSeed((int) config.seed());
         float[] classWeights = ClassWeights.balanced(train.labels(), classes);
         int[][] batches = batchBounds(train.cells(), config.batchSize());
         ClassifierNetwork network = new ClassifierNetwork(config, genes, classes);
@@ -211,20 +197,6 @@ public final class ClassifierTrainer {
             throw CytoLabelException.invalid("training and validation sets differ: " + train.genes() + " vs "
                     + validation.genes() + " genes, " + train.numClasses() + " vs " + validation.numClasses()
                     + " classes");
-        }
-    }
-
-    private static void acquire(TrainingListener listener) {
-        try {
-            while (!ENGINE_RNG.tryLock(200, TimeUnit.MILLISECONDS)) {
-                if (listener.isCancelled()) {
-                    throw new CytoLabelException(ErrorKind.CANCELLED, "training was cancelled while waiting"
-                            + " for another training run to finish");
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CytoLabelException(ErrorKind.CANCELLED, "interrupted while waiting to train", e);
         }
     }
 }
