@@ -7,6 +7,7 @@ import org.cytolabel.cli.client.AnnotateClient;
 import org.cytolabel.cli.client.CellSource;
 import org.cytolabel.cli.client.PredictionCsv;
 import org.cytolabel.cli.client.ProgressBar;
+import org.cytolabel.proto.annotation.v1.OutputOptions;
 import org.cytolabel.proto.annotation.v1.StreamInfo;
 import org.cytolabel.registry.client.RegistryClient;
 import org.cytolabel.service.Transport;
@@ -39,6 +40,17 @@ final class AnnotateCommand implements Callable<Integer> {
             description = "Label cells whose top probability is below this 'Unassigned'.")
     float unassignedBelow;
 
+    @Option(names = "--embedding", description = "Also write each cell's embedding (models with an embedding output).")
+    boolean embedding;
+
+    @Option(names = "--mask-top", defaultValue = "0",
+            description = "Also write the N genes with the largest attention-mask weight (scTab models).")
+    int maskTop;
+
+    @Option(names = "--saliency-top", defaultValue = "0",
+            description = "Also write the N genes with the largest |saliency| (scNym models).")
+    int saliencyTop;
+
     @Option(names = "--min-overlap", defaultValue = "0",
             description = "Fraction of the model's genes the data must have (0: the server's default).")
     double minOverlap;
@@ -49,7 +61,9 @@ final class AnnotateCommand implements Callable<Integer> {
         try (CellSource source = CellSource.open(data); PredictionCsv csv = new PredictionCsv(out);
                 ProgressBar bar = new ProgressBar("annotating", source.cells(), "cells")) {
             AnnotateClient.Options o = AnnotateClient.Options.of(RegistryClient.parseRef(model)).withChunkSize(chunkSize)
-                    .withTopK(topK).withUnassignedBelow(unassignedBelow).withMinOverlap(minOverlap);
+                    .withTopK(topK).withUnassignedBelow(unassignedBelow).withMinOverlap(minOverlap)
+                    .withExtras(OutputOptions.newBuilder().setEmbedding(embedding).setMaskTopN(maskTop)
+                            .setSaliencyTopN(saliencyTop).build());
             StreamInfo info = AnnotateClient.annotate(channel, source, o, csv::write, bar);
             System.err.printf("%nmodel %s:%d; %d of the model's %d genes found (%.1f%%)%n", info.getModel().getName(),
                     info.getModel().getVersion(), info.getOverlap().getMatched(), info.getOverlap().getModelGenes(),

@@ -4,12 +4,12 @@ import org.cytolabel.core.error.CytoLabelException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code cytolabel demo | train | annotate | bench | registry | trainer | inference | run-job}. */
+/** {@code cytolabel demo | train | annotate | bench | report | registry | trainer | inference | run-job}. */
 @Command(name = "cytolabel", mixinStandardHelpOptions = true, version = "cytolabel 0.1.0",
         description = "Train and serve single-cell cell-type classifiers over gRPC.",
         subcommands = {DemoCommand.class, TrainCommand.class, AnnotateCommand.class, ServeCommand.Registry.class,
             ServeCommand.Trainer.class, ServeCommand.Inference.class, RunJobCommand.class,
-            org.cytolabel.cli.bench.BenchCommand.class})
+            org.cytolabel.cli.bench.BenchCommand.class, org.cytolabel.cli.report.ReportCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -26,7 +26,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-column", required = true, description = "The obs column with cell-type labels.")
     String labelColumn;
 
-    @Option(names = "--model", defaultValue = "mlp", description = "linear or mlp (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "mlp", description = "Model kind: linear, mlp, scnym, sctab, gcn, fc, ae-fc, scpretrain, celltypist, xgboost"
+            + " (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--name", required = true, description = "Publish the model under this name.")
@@ -50,6 +51,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0")
     long seed;
 
+    @Option(names = "--unlabeled", split = ",",
+            description = "Unlabeled target data (h5ad or 10x) for models that learn from it (scnym, scpretrain).")
+    List<Path> unlabeled = List.of();
+
+    @Option(names = "--domain-column", defaultValue = "",
+            description = "obs column of domains (batches) across labeled and unlabeled cells (scnym).")
+    String domainColumn;
+
     @Option(names = "--hp", description = "Hyper-parameter key=value (lr, weight_decay, batch_size, hidden, ...).")
     Map<String, String> hyperParameters = Map.of();
 
@@ -64,7 +73,12 @@ final class TrainCommand implements Callable<Integer> {
             TrainingRequest.Builder req = TrainingRequest.newBuilder().setModelKind(model).addDatasetIds(info.getDatasetId())
                     .setLabelColumn(labelColumn).setSplitColumn(splitColumn).addAllTestGroups(testGroups)
                     .setMaxEpochs(epochs).setSeed(seed).setPublishAs(name).setAlias(alias)
-                    .putAllHyperParameters(hyperParameters);
+                    .putAllHyperParameters(hyperParameters).setDomainColumn(domainColumn);
+            for (Path u : unlabeled) {
+                DatasetInfo ui = client.upload(u, u.getFileName().toString().replaceFirst("\\.h5ad$", ""));
+                System.out.printf("uploaded unlabeled %s: %d cells%n", ui.getDatasetId(), ui.getCells());
+                req.addUnlabeledDatasetIds(ui.getDatasetId());
+            }
             if (testFraction != null) {
                 req.setTestFraction(testFraction);
             }

@@ -29,25 +29,30 @@ import org.cytolabel.service.StatusMapping;
 public final class AnnotateClient {
     /** What to ask for. */
     public record Options(ModelRef model, int chunkSize, int topK, boolean probabilities, float unassignedBelow,
-            double minOverlap, int window) {
+            double minOverlap, int window, OutputOptions extras) {
         public static Options of(ModelRef model) {
-            return new Options(model, 1000, 3, false, 0f, 0, 4);
+            return new Options(model, 1000, 3, false, 0f, 0, 4, OutputOptions.getDefaultInstance());
         }
 
         public Options withChunkSize(int n) {
-            return new Options(model, n, topK, probabilities, unassignedBelow, minOverlap, window);
+            return new Options(model, n, topK, probabilities, unassignedBelow, minOverlap, window, extras);
         }
 
         public Options withUnassignedBelow(float t) {
-            return new Options(model, chunkSize, topK, probabilities, t, minOverlap, window);
+            return new Options(model, chunkSize, topK, probabilities, t, minOverlap, window, extras);
         }
 
         public Options withTopK(int k) {
-            return new Options(model, chunkSize, k, probabilities, unassignedBelow, minOverlap, window);
+            return new Options(model, chunkSize, k, probabilities, unassignedBelow, minOverlap, window, extras);
         }
 
         public Options withMinOverlap(double m) {
-            return new Options(model, chunkSize, topK, probabilities, unassignedBelow, m, window);
+            return new Options(model, chunkSize, topK, probabilities, unassignedBelow, m, window, extras);
+        }
+
+        /** Extra per-cell outputs (embedding, mask, saliency, member probabilities), merged into the header. */
+        public Options withExtras(OutputOptions more) {
+            return new Options(model, chunkSize, topK, probabilities, unassignedBelow, minOverlap, window, more);
         }
     }
 
@@ -165,7 +170,7 @@ public final class AnnotateClient {
                 .setModel(o.model())
                 .addAllGeneIds(source.geneIds())
                 .setMinGeneOverlap(o.minOverlap())
-                .setOutputs(OutputOptions.newBuilder().setTopK(o.topK()).setProbabilities(o.probabilities())
+                .setOutputs(o.extras().toBuilder().setTopK(o.topK()).setProbabilities(o.probabilities())
                         .setUnassignedBelow(o.unassignedBelow()))
                 .build();
     }

@@ -7,7 +7,7 @@ public final class ProgressBar implements AutoCloseable {
     private static final int WIDTH = 30;
     private final PrintStream out;
     private final String label;
-    private final long total;
+    private long total;
     private final String unit;
     private final long started = System.nanoTime();
     private long done;
@@ -22,6 +22,11 @@ public final class ProgressBar implements AutoCloseable {
         this.label = label;
         this.total = Math.max(total, 1);
         this.unit = unit;
+    }
+
+    /** Changes the total (e.g. when the number of epochs is only known once training starts). */
+    public synchronized void total(long newTotal) {
+        total = Math.max(newTotal, 1);
     }
 
     public synchronized void step(long n) {

@@ -12,6 +12,7 @@ import org.cytolabel.core.panel.GeneAligner;
 import org.cytolabel.core.panel.GeneAlignment;
 import org.cytolabel.core.panel.GenePanel;
 import org.cytolabel.inference.runtime.DenseBatch;
+import org.cytolabel.inference.runtime.ModelOutputs;
 import org.cytolabel.proto.model.v1.Label;
 
 /**
@@ -24,11 +25,11 @@ import org.cytolabel.proto.model.v1.Label;
 public final class AnnotationStream implements AutoCloseable {
     /** Most cells per ORT run. */
     public static final int MAX_BATCH_CELLS = 512;
-    private static final Set<String> PROBABILITIES = Set.of(ArtifactContract.OUTPUT_PROBABILITIES);
 
     private final LoadedModel model;
     private final GeneAlignment alignment;
     private final CellCalls calls;
+    private final Set<String> fetch;
     private final AnnotationMetrics metrics;
     private final int genes;
     private final int labels;
@@ -42,7 +43,8 @@ public final class AnnotationStream implements AutoCloseable {
         this.model = model;
         this.alignment = alignment;
         this.metrics = metrics;
-        this.calls = new CellCalls(model.card().getLabelsList(), outputs);
+        this.calls = new CellCalls(model.card().getLabelsList(), model.card().getGenePanel().getSymbolsList(), outputs);
+        this.fetch = outputs.fetch(model.model().outputNames(), model.name() + ":" + model.version());
         this.genes = alignment.modelGenes();
         this.labels = model.card().getLabelsCount();
         this.batch = Math.max(1, Math.min(MAX_BATCH_CELLS, DenseBatch.CAPACITY / Math.max(1, genes)));
@@ -97,21 +99,22 @@ public final class AnnotationStream implements AutoCloseable {
         DenseBatch dense = DenseBatch.forThisThread();
         for (int from = 0; from < n; from += batch) {
             int rows = Math.min(batch, n - from);
-            float[] probs;
+            ModelOutputs result;
             try {
                 dense.scatter(counts, from, rows, alignment.clientToModel(), genes);
-                probs = model.model().run(dense, rows, genes, PROBABILITIES)
-                        .get(ArtifactContract.OUTPUT_PROBABILITIES);
+                result = model.model().run(dense, rows, genes, fetch);
             } finally {
                 dense.clear();
             }
-            if (probs.length != rows * labels) {
+            if (fetch.contains(ArtifactContract.OUTPUT_PROBABILITIES)
+                    && result.get(ArtifactContract.OUTPUT_PROBABILITIES).length != rows * labels) {
                 throw new IllegalStateException(model.name() + ":" + model.version() + " returned "
-                        + probs.length + " probabilities for " + rows + " cells x " + labels + " labels");
+                        + result.get(ArtifactContract.OUTPUT_PROBABILITIES).length + " probabilities for " + rows
+                        + " cells x " + labels + " labels");
             }
             metrics.batchRun(model.name(), rows);
             for (int r = 0; r < rows; r++) {
-                out.add(calls.call(cellId(chunk, from + r), probs, r));
+                out.add(calls.call(cellId(chunk, from + r), result, r));
             }
         }
         nextChunk++;

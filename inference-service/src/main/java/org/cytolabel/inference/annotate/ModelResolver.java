@@ -89,13 +89,18 @@ public final class ModelResolver implements AutoCloseable {
     static void check(String id, ModelCard card, OrtModel model) {
         int genes = card.getGenePanel().getSymbolsCount();
         int labels = card.getLabelsCount();
-        if (genes == 0 || labels == 0) {
+        boolean encoder = !model.outputNames().contains(ArtifactContract.OUTPUT_PROBABILITIES)
+                && model.outputNames().contains(ArtifactContract.OUTPUT_EMBEDDING);
+        if (genes == 0 || (labels == 0 && !encoder)) {
             throw CytoLabelException.integrity(id + " has a card with " + genes + " genes and " + labels
                     + " labels; it cannot serve annotations");
         }
         if (model.inputColumns() >= 0 && model.inputColumns() != genes) {
             throw CytoLabelException.integrity(id + ": the graph takes " + model.inputColumns()
                     + " genes but the card's panel has " + genes);
+        }
+        if (encoder) {
+            return; // an encoder (scPretrain): embeddings only
         }
         long[] probs = model.outputShapes().get(ArtifactContract.OUTPUT_PROBABILITIES);
         if (probs == null) {

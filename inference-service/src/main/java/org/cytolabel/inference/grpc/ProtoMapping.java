@@ -4,6 +4,7 @@ import org.cytolabel.core.error.CytoLabelException;
 import org.cytolabel.core.panel.GeneAlignment;
 import org.cytolabel.inference.annotate.AnnotationStream;
 import org.cytolabel.inference.annotate.CellCall;
+import org.cytolabel.inference.annotate.GeneWeight;
 import org.cytolabel.inference.annotate.ChunkAnnotation;
 import org.cytolabel.inference.annotate.CountsChunk;
 import org.cytolabel.inference.annotate.OutputRequest;
@@ -25,7 +26,9 @@ final class ProtoMapping {
     static StreamHeader header(AnnotateHeader h) {
         var o = h.getOutputs();
         return new StreamHeader(h.getModel(), h.getGeneIdsList(),
-                new OutputRequest(o.getTopK(), o.getProbabilities(), o.getUnassignedBelow()),
+                new OutputRequest(o.getTopK(), o.getProbabilities(), o.getUnassignedBelow(), o.getEmbedding(),
+                        o.getMaskTopN(), o.getMaskNonzero(), o.getSaliencyTopN(), o.getSaliencyFull(),
+                        o.getMemberProbabilities()),
                 h.getMinGeneOverlap());
     }
 
@@ -69,7 +72,7 @@ final class ProtoMapping {
                     .setCellId(c.cellId())
                     .setLabel(c.label())
                     .setCellOntologyId(c.cellOntologyId())
-                    .setProbability(c.probability());
+                    .setProbability(Float.isNaN(c.probability()) ? 0f : c.probability());
             for (ScoredLabel s : c.topK()) {
                 p.addTopKBuilder().setLabel(s.label()).setCellOntologyId(s.cellOntologyId())
                         .setProbability(s.probability());
@@ -79,8 +82,28 @@ final class ProtoMapping {
                     p.addProbabilities(v);
                 }
             }
+            if (!Float.isNaN(c.uncertainty())) {
+                p.setUncertainty(c.uncertainty());
+            }
+            addAll(c.embedding(), p::addEmbedding);
+            addAll(c.saliencyVector(), p::addSaliencyVector);
+            addAll(c.memberProbabilities(), p::addMemberProbabilities);
+            for (GeneWeight w : c.mask()) {
+                p.addMaskBuilder().setGene(w.gene()).setIndex(w.index()).setValue(w.value());
+            }
+            for (GeneWeight w : c.saliency()) {
+                p.addSaliencyBuilder().setGene(w.gene()).setIndex(w.index()).setValue(w.value());
+            }
         }
         return b.build();
+    }
+
+    private static void addAll(float[] values, java.util.function.Consumer<Float> add) {
+        if (values != null) {
+            for (float v : values) {
+                add.accept(v);
+            }
+        }
     }
 
     static CytoLabelException noHeader() {

@@ -34,6 +34,13 @@ public interface ModelFamily {
     }
 
     /**
+     * Checks hyper-parameter values before a job is queued, so a bad value is refused at submit
+     * time (INVALID_ARGUMENT naming the key) rather than failing the job later. Default: none.
+     */
+    default void validate(HyperParameters hyperParameters) {
+    }
+
+    /**
      * Fits a model on {@code data}. {@code hyperParameters} holds every key of {@link #defaults()},
      * with the request's overrides already applied and checked for unknown keys; values are still
      * strings (parse with {@link HyperParameters}). Reports each epoch to {@code listener} and

@@ -36,10 +36,19 @@ public final class FeedForwardFamily implements ModelFamily {
     }
 
     @Override
-    public FittedModel fit(TrainingData data, HyperParameters hyperParameters, TrainingListener listener) {
+    public void validate(HyperParameters hyperParameters) {
+        config(hyperParameters, 0L);
+    }
+
+    private TrainingConfig config(HyperParameters hyperParameters, long seed) {
         Map<String, String> hp = new LinkedHashMap<>(hyperParameters.asMap());
-        hp.put("seed", Long.toString(data.seed()));
-        TrainingConfig config = TrainingConfig.defaults(kind).withOverrides(hp);
+        hp.put("seed", Long.toString(seed));
+        return TrainingConfig.defaults(kind).withOverrides(hp);
+    }
+
+    @Override
+    public FittedModel fit(TrainingData data, HyperParameters hyperParameters, TrainingListener listener) {
+        TrainingConfig config = config(hyperParameters, data.seed());
         return ClassifierTrainer.train(data.train(), data.validation(), config, listener);
     }
 }

@@ -72,7 +72,7 @@ public record TrainingConfig(String modelKind, int maxEpochs, int batchSize, flo
             String v = e.getValue() == null ? "" : e.getValue().trim();
             if (LINEAR.equals(modelKind) && MLP_ONLY.contains(key)) {
                 throw CytoLabelException.invalid("hyper-parameter '" + key + "' applies to model kind 'mlp', not '"
-                        + LINEAR + "'; a linear model takes " + KEYS.stream().filter(k -> !MLP_ONLY.contains(k)).toList());
+                        + LINEAR + "'; a linear model takes " + keysFor(LINEAR));
             }
             try {
                 switch (key) {
@@ -91,7 +91,7 @@ public record TrainingConfig(String modelKind, int maxEpochs, int batchSize, flo
                 }
             } catch (NumberFormatException ex) {
                 throw CytoLabelException.invalid("hyper-parameter '" + key + "' has a bad value '" + v
-                        + "'; expected a number (valid keys: " + KEYS + ")", ex);
+                        + "'; expected a number (valid keys: " + keysFor(modelKind) + ")", ex);
             }
         }
         return new TrainingConfig(modelKind, epochs, batch, lr, wd, gamma, pat, hidden, layers, drop, s);
@@ -113,6 +113,10 @@ public record TrainingConfig(String modelKind, int maxEpochs, int batchSize, flo
         }
         m.put("seed", Long.toString(seed));
         return m;
+    }
+
+    private static List<String> keysFor(String kind) {
+        return LINEAR.equals(kind) ? KEYS.stream().filter(k -> !MLP_ONLY.contains(k)).toList() : KEYS;
     }
 
     private static float parseFloat(String v) {

@@ -34,6 +34,7 @@ public final class DatasetStore {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,100}");
     private static final int MAX_CATEGORIES = 50;
 
+    private final Path root;
     private final Path datasets;
     private final Path incoming;
     private final long maxUploadBytes;
@@ -49,6 +50,7 @@ public final class DatasetStore {
             });
 
     public DatasetStore(Path root, long maxUploadBytes) {
+        this.root = root;
         this.datasets = root.resolve("datasets");
         this.incoming = root.resolve("incoming");
         this.maxUploadBytes = maxUploadBytes;
@@ -60,6 +62,11 @@ public final class DatasetStore {
             throw new UncheckedIOException(e);
         }
         scan();
+    }
+
+    /** The trainer's data directory (datasets, reports). */
+    public Path root() {
+        return root;
     }
 
     public DatasetUpload begin(String name, String format) {

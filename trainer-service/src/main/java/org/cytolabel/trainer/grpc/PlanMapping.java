@@ -17,6 +17,6 @@ final class PlanMapping {
         return new TrainingPlan(r.getModelKind(), r.getDatasetIdsList(), r.getLabelColumn(), r.getSplitColumn(),
                 r.getTestGroupsList(), test, validation, r.getHyperParametersMap(), r.getMaxEpochs(), r.getSeed(),
                 r.getPublishAs(), r.getAlias(), r.getExcludeLabelsList(), r.getLabelOntologyIdsMap(),
-                r.getPanelIntersectDatasetIdsList());
+                r.getPanelIntersectDatasetIdsList(), r.getUnlabeledDatasetIdsList(), r.getDomainColumn());
     }
 }

@@ -10,6 +10,9 @@ import org.cytolabel.proto.trainer.v1.DatasetInfo;
 import org.cytolabel.proto.trainer.v1.JobEvent;
 import org.cytolabel.proto.trainer.v1.ListDatasetsRequest;
 import org.cytolabel.proto.trainer.v1.ListDatasetsResponse;
+import org.cytolabel.proto.trainer.v1.ListModelKindsRequest;
+import org.cytolabel.proto.trainer.v1.ListModelKindsResponse;
+import org.cytolabel.proto.trainer.v1.ModelKindInfo;
 import org.cytolabel.proto.trainer.v1.SubmitTrainingResponse;
 import org.cytolabel.proto.trainer.v1.TrainerGrpc;
 import org.cytolabel.proto.trainer.v1.TrainingRequest;
@@ -19,6 +22,8 @@ import org.cytolabel.service.StatusMapping;
 import org.cytolabel.trainer.dataset.DatasetStore;
 import org.cytolabel.trainer.dataset.DatasetUpload;
 import org.cytolabel.trainer.job.JobManager;
+import org.cytolabel.trainer.model.ModelFamilies;
+import org.cytolabel.trainer.model.ModelFamily;
 import org.cytolabel.trainer.pipeline.PlanChecks;
 import org.cytolabel.trainer.pipeline.TrainingPlan;
 
@@ -154,6 +159,22 @@ public final class TrainerGrpcService extends TrainerGrpc.TrainerImplBase {
         try {
             var phase = jobs.cancel(request.getJobId());
             response.onNext(CancelJobResponse.newBuilder().setPhase(JobEventMapping.phase(phase)).build());
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(StatusMapping.toStatus(e));
+        }
+    }
+
+    @Override
+    public void listModelKinds(ListModelKindsRequest request, StreamObserver<ListModelKindsResponse> response) {
+        try {
+            ListModelKindsResponse.Builder b = ListModelKindsResponse.newBuilder();
+            for (String kind : ModelFamilies.kinds()) {
+                ModelFamily f = ModelFamilies.get(kind);
+                b.addKinds(ModelKindInfo.newBuilder().setKind(kind).setDescription(f.description())
+                        .putAllDefaultHyperParameters(f.defaults()).setNeedsUnlabeledData(f.needsUnlabeledData()));
+            }
+            response.onNext(b.build());
             response.onCompleted();
         } catch (RuntimeException e) {
             response.onError(StatusMapping.toStatus(e));

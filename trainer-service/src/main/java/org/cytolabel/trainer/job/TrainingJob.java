@@ -61,8 +61,10 @@ final class TrainingJob implements JobEvents {
 
     @Override
     public void epoch(EpochReport r) {
-        emit(JobPhase.TRAINING, r.epoch(), r.maxEpochs(),
-                Map.of("train", r.trainLoss(), "validation", r.validationLoss()),
+        Map<String, Double> losses = new java.util.LinkedHashMap<>(r.metrics());
+        losses.put("train", r.trainLoss());
+        losses.put("validation", r.validationLoss());
+        emit(JobPhase.TRAINING, r.epoch(), r.maxEpochs(), losses,
                 r.validationMacroF1(), String.format("epoch %d/%d: validation macro-F1 %.4f, accuracy %.4f%s",
                         r.epoch(), r.maxEpochs(), r.validationMacroF1(), r.validationAccuracy(),
                         r.best() ? " (best so far)" : ""), null);

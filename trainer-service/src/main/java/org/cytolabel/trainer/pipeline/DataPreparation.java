@@ -71,7 +71,64 @@ final class DataPreparation {
             String prefix = stored.get(0).name() + ":";
             g = groups.stream().map(s -> s.substring(prefix.length())).toList();
         }
-        return new PreparedData(concat(parts, panel.size()), y, classNames, g, panel, sources, stored.get(0).name());
+        Unlabeled u = unlabeled(plan, store, panel, domainsOfLabeled(plan, store, stored, exclude));
+        return new PreparedData(concat(parts, panel.size()), y, classNames, g, panel, sources, stored.get(0).name(),
+                u.counts, u.labeledDomains, u.unlabeledDomains, u.names);
+    }
+
+    private record Unlabeled(CsrMatrix counts, int[] labeledDomains, int[] unlabeledDomains, List<String> names) {
+    }
+
+    /** Per kept labeled cell, its domain name (the domain column's value, or "labeled"). */
+    private static List<String> domainsOfLabeled(TrainingPlan plan, DatasetStore store, List<StoredDataset> stored,
+            Set<String> exclude) {
+        List<String> out = new ArrayList<>();
+        for (StoredDataset sd : stored) {
+            CellDataset d = store.load(sd.id());
+            List<String> labels = d.obsColumn(plan.labelColumn());
+            List<String> dom = plan.domainColumn().isEmpty() ? null : d.obsColumn(plan.domainColumn());
+            for (int i = 0; i < d.cells(); i++) {
+                String l = labels.get(i);
+                if (!l.isBlank() && !exclude.contains(l)) {
+                    out.add(dom == null ? "labeled" : dom.get(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The unlabeled target datasets on the panel (at least half the panel's genes must be found in
+     * each), and domain ids for every cell: with a domain column its values (sorted, labeled and
+     * unlabeled together), otherwise 0 for labeled cells and one id per unlabeled dataset.
+     */
+    private static Unlabeled unlabeled(TrainingPlan plan, DatasetStore store, GenePanel panel,
+            List<String> labeledDomainNames) {
+        List<CsrMatrix> parts = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String id : plan.unlabeledDatasetIds()) {
+            StoredDataset sd = store.get(id);
+            CellDataset d = store.load(sd.id());
+            GeneAlignment a = GeneAligner.align(panel, d.genes().identifiers(), 0.5);
+            parts.add(a.toModelOrder(d.counts()));
+            List<String> dom = plan.domainColumn().isEmpty() ? null : d.obsColumn(plan.domainColumn());
+            for (int i = 0; i < d.cells(); i++) {
+                names.add(dom == null ? "unlabeled:" + sd.name() : dom.get(i));
+            }
+        }
+        List<String> all = new ArrayList<>(new TreeSet<>(labeledDomainNames));
+        for (String n : new TreeSet<>(names)) {
+            if (!all.contains(n)) {
+                all.add(n);
+            }
+        }
+        if (all.isEmpty()) {
+            all.add("labeled");
+        }
+        int[] ld = labeledDomainNames.stream().mapToInt(all::indexOf).toArray();
+        int[] ud = names.stream().mapToInt(all::indexOf).toArray();
+        CsrMatrix counts = parts.isEmpty() ? CsrMatrix.empty(panel.size()) : concat(parts, panel.size());
+        return new Unlabeled(counts, ld, ud, List.copyOf(all));
     }
 
     private static GenePanel panel(GeneList genes, List<String> intersectIds, DatasetStore store) {

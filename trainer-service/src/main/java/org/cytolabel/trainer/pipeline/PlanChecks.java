@@ -4,7 +4,9 @@ import java.util.Map;
 import org.cytolabel.core.error.CytoLabelException;
 import org.cytolabel.trainer.dataset.DatasetStore;
 import org.cytolabel.trainer.dataset.StoredDataset;
-import org.cytolabel.trainer.train.TrainingConfig;
+import org.cytolabel.trainer.model.HyperParameters;
+import org.cytolabel.trainer.model.ModelFamilies;
+import org.cytolabel.trainer.model.ModelFamily;
 
 /**
  * What can be checked before a job is queued, so that a mistake gets an immediate, specific error
@@ -24,6 +26,15 @@ public final class PlanChecks {
             }
         }
         plan.panelIntersectDatasetIds().forEach(store::get);
+        if (!plan.domainColumn().isEmpty()) {
+            for (String id : plan.datasetIds()) {
+                requireColumn(store.get(id), plan.domainColumn(), "domain_column");
+            }
+            for (String id : plan.unlabeledDatasetIds()) {
+                requireColumn(store.get(id), plan.domainColumn(), "domain_column");
+            }
+        }
+        plan.unlabeledDatasetIds().forEach(store::get);
         if (!plan.splitColumn().isEmpty() && !plan.testGroups().isEmpty()) {
             for (String group : plan.testGroups()) {
                 boolean found = plan.datasetIds().stream().map(store::get).anyMatch(d -> {
@@ -37,7 +48,8 @@ public final class PlanChecks {
                 }
             }
         }
-        TrainingConfig.defaults(plan.modelKind()).withOverrides(plan.hyperParameters());
+        ModelFamily family = ModelFamilies.get(plan.modelKind());
+        family.validate(HyperParameters.of(plan.modelKind(), family.defaults(), plan.hyperParameters()));
     }
 
     private static void requireColumn(StoredDataset d, String column, String field) {

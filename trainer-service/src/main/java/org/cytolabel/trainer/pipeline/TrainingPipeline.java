@@ -1,5 +1,8 @@
 package org.cytolabel.trainer.pipeline;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,15 +13,16 @@ import org.cytolabel.core.error.CytoLabelException;
 import org.cytolabel.core.error.ErrorKind;
 import org.cytolabel.proto.model.v1.ModelCard;
 import org.cytolabel.trainer.dataset.DatasetStore;
-import org.cytolabel.trainer.export.OnnxExporter;
 import org.cytolabel.trainer.export.OnnxRunner;
 import org.cytolabel.trainer.export.ParityCheck;
 import org.cytolabel.trainer.export.ParityResult;
-import org.cytolabel.trainer.train.ClassifierTrainer;
+import org.cytolabel.trainer.model.FittedModel;
+import org.cytolabel.trainer.model.HyperParameters;
+import org.cytolabel.trainer.model.ModelFamilies;
+import org.cytolabel.trainer.model.ModelFamily;
+import org.cytolabel.trainer.model.TrainingData;
 import org.cytolabel.trainer.train.EpochReport;
 import org.cytolabel.trainer.train.LabeledMatrix;
-import org.cytolabel.trainer.train.TrainedClassifier;
-import org.cytolabel.trainer.train.TrainingConfig;
 import org.cytolabel.trainer.train.TrainingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,18 +59,19 @@ public final class TrainingPipeline {
         }
         checkCancelled(progress);
 
-        Map<String, String> hp = new HashMap<>(plan.hyperParameters());
-        if (plan.maxEpochs() > 0) {
-            hp.put("epochs", Integer.toString(plan.maxEpochs()));
+        ModelFamily family = ModelFamilies.get(plan.modelKind());
+        Map<String, String> overrides = new HashMap<>(plan.hyperParameters());
+        if (plan.maxEpochs() > 0 && family.defaults().containsKey("epochs")) {
+            overrides.put("epochs", Integer.toString(plan.maxEpochs()));
         }
-        hp.put("seed", Long.toString(plan.seed()));
-        TrainingConfig config = TrainingConfig.defaults(plan.modelKind()).withOverrides(hp);
-        LabeledMatrix train = subset(data, split.train());
-        LabeledMatrix validation = subset(data, split.validation());
-        progress.phase(JobPhase.TRAINING, "training " + plan.modelKind() + " for up to " + config.maxEpochs()
-                + " epochs");
+        HyperParameters hp = HyperParameters.of(plan.modelKind(), family.defaults(), overrides);
+        family.validate(hp);
+        TrainingData trainingData = trainingData(plan, data, split);
+        progress.phase(JobPhase.TRAINING, "training " + plan.modelKind() + " " + hp
+                + (trainingData.hasUnlabeled() ? String.format(" with %d unlabeled cells in %d domains",
+                        trainingData.unlabeled().rows(), trainingData.numDomains()) : ""));
         long t0 = System.nanoTime();
-        try (TrainedClassifier model = ClassifierTrainer.train(train, validation, config, new TrainingListener() {
+        try (FittedModel model = family.fit(trainingData, hp, new TrainingListener() {
             @Override
             public void onEpoch(EpochReport report) {
                 progress.epoch(report);
@@ -79,8 +84,7 @@ public final class TrainingPipeline {
         })) {
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             progress.phase(JobPhase.EXPORTING, "exporting to ONNX (best epoch " + model.bestEpoch() + ")");
-            byte[] onnx = OnnxExporter.export(model.weights(), data.panel().size(), data.classNames().size(),
-                    plan.publishAs());
+            byte[] onnx = model.exportOnnx(plan.publishAs());
             int[] paritySample = split.test().length > 0 ? split.test() : split.validation();
             CsrMatrix parityCells = data.counts().selectRows(head(paritySample, PARITY_CELLS));
             ParityResult parity = ParityCheck.compare(model, onnx, parityCells);
@@ -98,7 +102,7 @@ public final class TrainingPipeline {
             if (split.test().length > 0) {
                 evals.add(evaluate("test", onnx, data, split.test(), clIds));
             }
-            ModelCard card = ModelCardFactory.build(plan, data, split, config, model, clIds, labels, evals, onnx,
+            ModelCard card = ModelCardFactory.build(plan, data, split, model, clIds, labels, evals, onnx,
                     trainSeconds, parity);
             checkCancelled(progress);
 
@@ -112,8 +116,47 @@ public final class TrainingPipeline {
                 }
             }
             LOG.info("published {}:{} ({})", stored.getName(), stored.getVersion(), stored.getSha256());
+            writeAttachments(model, stored);
             return stored;
         }
+    }
+
+    /** The family's files (plots, tables) under {@code <data dir>/reports/<name>-v<version>/}. */
+    private void writeAttachments(FittedModel model, ModelCard stored) {
+        if (model.attachments().isEmpty()) {
+            return;
+        }
+        Path dir = datasets.root().resolve("reports").resolve(stored.getName() + "-v" + stored.getVersion());
+        try {
+            Files.createDirectories(dir);
+            for (var e : model.attachments().entrySet()) {
+                Files.write(dir.resolve(Path.of(e.getKey()).getFileName().toString()), e.getValue());
+            }
+            LOG.info("wrote {} report file(s) of {}:{} to {}", model.attachments().size(), stored.getName(),
+                    stored.getVersion(), dir);
+        } catch (IOException e) {
+            LOG.warn("could not write the report files of {}:{} to {}: {}", stored.getName(), stored.getVersion(),
+                    dir, e.toString());
+        }
+    }
+
+    /** The family's view of the prepared data: train/validation sets, groups, unlabeled cells, domains. */
+    private static TrainingData trainingData(TrainingPlan plan, PreparedData data, SplitAssignment split) {
+        LabeledMatrix train = subset(data, split.train());
+        LabeledMatrix validation = subset(data, split.validation());
+        TrainingData td = TrainingData.labeled(train, validation, data.panel().genes().symbols(), data.classNames(),
+                plan.seed());
+        if (!data.groups().isEmpty()) {
+            List<String> names = java.util.Arrays.stream(split.train()).mapToObj(r -> data.groups().get(r)).distinct()
+                    .sorted().toList();
+            int[] groups = java.util.Arrays.stream(split.train()).map(r -> names.indexOf(data.groups().get(r)))
+                    .toArray();
+            td = td.withGroups(groups, names);
+        }
+        int[] trainDomains = java.util.Arrays.stream(split.train()).map(r -> data.labeledDomains()[r]).toArray();
+        return new TrainingData(td.train(), td.validation(), td.genes(), td.classNames(), td.trainGroups(),
+                td.groupNames(), data.unlabeled(), trainDomains, data.unlabeledDomains(), data.domainNames().size(),
+                plan.seed());
     }
 
     private org.cytolabel.proto.model.v1.Evaluation evaluate(String name, byte[] onnx, PreparedData data, int[] rows,

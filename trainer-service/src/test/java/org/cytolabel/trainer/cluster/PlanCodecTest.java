@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PlanCodecTest {
     private static final TrainingPlan PLAN = new TrainingPlan("mlp", List.of("kang-0123456789ab"), "cell",
             "donor", List.of("d1", "d2"), 0.0, 0.15, Map.of("hidden", "128", "lr", "0.001"), 40, 42L, "pbmc",
-            "production", List.of("doublet"), Map.of("Mono", "CL:0000576"), List.of("query-aaaaaaaaaaaa"));
+            "production", List.of("doublet"), Map.of("Mono", "CL:0000576"), List.of("query-aaaaaaaaaaaa"), List.of(), "");
 
     @Test
     void planSurvivesTheRoundTripExactly() {

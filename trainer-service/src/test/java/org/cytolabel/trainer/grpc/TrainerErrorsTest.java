@@ -204,8 +204,21 @@ class TrainerErrorsTest {
     @Test
     void unknownHyperParameterIsRefusedNamingTheKeys() {
         String message = refusedSubmit(request().putHyperParameters("learning_rate", "0.01"));
-        assertTrue(message.startsWith("unknown hyper-parameter 'learning_rate'; valid keys are [epochs, "
-                + "batch_size, lr,"), message);
+        assertTrue(message.startsWith("unknown hyper-parameter 'learning_rate' for model kind 'linear'; valid keys"
+                + " are [epochs, batch_size, lr,"), message);
+    }
+
+    @Test
+    void badHyperParameterValueIsRefusedAtSubmit() {
+        assertEquals("hyper-parameter 'lr' has a bad value 'fast'; expected a number (valid keys: [epochs, batch_size,"
+                + " lr, weight_decay, step_gamma, patience, seed])",
+                refusedSubmit(request().putHyperParameters("lr", "fast")));
+    }
+
+    @Test
+    void unknownModelKindIsRefusedNamingTheKinds() {
+        String message = refusedSubmit(request().setModelKind("resnet"));
+        assertTrue(message.startsWith("unknown model kind 'resnet'; choose one of [linear, mlp"), message);
     }
 
     /** What only the data can tell fails the job, with the reason as its last event. */

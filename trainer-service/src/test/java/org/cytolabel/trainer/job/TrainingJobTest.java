@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** A job's event history: replay then live events, in order, whatever its watchers do. */
 class TrainingJobTest {
     private static final TrainingPlan PLAN = new TrainingPlan("linear", List.of("kang-0123456789ab"), "cluster_id", "",
-            List.of(), 0.2, 0.1, Map.of(), 2, 0, "kang", "", List.of(), Map.of(), List.of());
+            List.of(), 0.2, 0.1, Map.of(), 2, 0, "kang", "", List.of(), Map.of(), List.of(), List.of(), "");
 
     @Test
     void lateWatcherGetsTheHistoryThenLiveEventsInOrder() {
