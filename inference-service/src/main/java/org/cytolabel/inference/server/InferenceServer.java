@@ -63,6 +63,7 @@ public final class InferenceServer implements AutoCloseable {
                 .description("streams waiting for a compute thread").register(metrics.registry());
         GrpcServer server = GrpcServer.builder("inference-service", Transport.server(config.host(), config.port()))
                 .service(new AnnotatorGrpcService(resolver, meters, compute))
+                .service(new org.cytolabel.inference.oip.OipGrpcService(resolver, registry, meters, compute))
                 .meterRegistry(metrics.registry())
                 .drain(Duration.ofSeconds(20))
                 .build()

@@ -97,8 +97,14 @@ public final class CardValidator {
     }
 
     private static void checkLabels(ModelCard card, List<String> problems) {
+        boolean encoder = card.getOutputsList().stream().anyMatch(o -> o.getName().equals("embedding"))
+                && card.getOutputsList().stream().noneMatch(o -> o.getName().equals("probabilities"));
+        if (card.getLabelsCount() == 0 && encoder) {
+            return; // an encoder (embeddings only) has no classes
+        }
         if (card.getLabelsCount() == 0) {
-            problems.add("labels must list the model's classes in output column order");
+            problems.add("labels must list the model's classes in output column order (only an encoder, whose"
+                    + " outputs are an 'embedding' and no 'probabilities', has none)");
             return;
         }
         Set<String> seen = new HashSet<>();
