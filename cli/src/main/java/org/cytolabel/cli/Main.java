@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Train and serve single-cell cell-type classifiers over gRPC.",
         subcommands = {DemoCommand.class, TrainCommand.class, AnnotateCommand.class, ServeCommand.Registry.class,
             ServeCommand.Trainer.class, ServeCommand.Inference.class, RunJobCommand.class,
-            org.cytolabel.cli.bench.BenchCommand.class, org.cytolabel.cli.report.ReportCommand.class})
+            org.cytolabel.cli.bench.BenchCommand.class, org.cytolabel.cli.report.ReportCommand.class,
+            PretrainCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

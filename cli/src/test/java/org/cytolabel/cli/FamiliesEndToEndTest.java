@@ -171,7 +171,8 @@ class FamiliesEndToEndTest {
     @Test
     void scpretrainServesEmbeddings() {
         ModelCard card = train(ctrlToStim("scpretrain", "kang-scpretrain").addUnlabeledDatasetIds(kang.getDatasetId())
-                .putHyperParameters("epochs", "10"), new ArrayList<>());
+                .putHyperParameters("epochs", "10").putHyperParameters("pretrain_iterations", "1")
+                .putHyperParameters("pretrain_max_cells", "800"), new ArrayList<>());
         List<CellPrediction> served = annotate("kang-scpretrain@production",
                 OutputOptions.newBuilder().setEmbedding(true).build());
         float[][] embedding = inProcess(card, ArtifactContract.OUTPUT_EMBEDDING);
@@ -187,8 +188,10 @@ class FamiliesEndToEndTest {
 
     @Test
     void everyOtherFamilyTrainsPublishesAndAnnotates() {
+        java.util.Map<String, String> epochs = java.util.Map.of("gcn", "4", "fc", "6", "celltypist", "15", "xgboost", "40");
         for (String kind : List.of("gcn", "fc", "celltypist", "xgboost")) {
-            ModelCard card = train(ctrlToStim(kind, "kang-" + kind), new ArrayList<>());
+            ModelCard card = train(ctrlToStim(kind, "kang-" + kind).putHyperParameters("epochs", epochs.get(kind)),
+                    new ArrayList<>());
             assertEquals(kind, card.getModelKind());
             List<CellPrediction> served = annotate("kang-" + kind + "@production", OutputOptions.getDefaultInstance());
             double acc = accuracy(served, stim.obsColumn("cluster_id"));
