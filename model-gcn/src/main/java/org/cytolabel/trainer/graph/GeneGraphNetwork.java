@@ -250,7 +250,7 @@ final class GeneGraphNetwork extends AbstractBlock {
                 z = z.add(b.get(new NDIndex("{}", sIdx)));
             }
             NDArray scores = z.matMul(tw).matMul(z.matMul(pw).transpose(0, 2, 1))
-                    .div((float) Math.sqrt(config.keyDim()));
+                    .div(m.create((float) Math.sqrt(config.keyDim()))); // an array kept for backward, not div(Number)
             NDArray learned = scores.softmax(2).matMul(z).transpose(1, 0, 2); // [K, N, d]
             NDArray padded = learned.concat(m.zeros(new Shape(1, n, d)), 0);
             NDArray placed = padded.get(new NDIndex("{}", longs(m, learnedMap)));

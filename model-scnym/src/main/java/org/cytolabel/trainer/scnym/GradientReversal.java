@@ -16,6 +16,9 @@ public final class GradientReversal {
 
     public static NDArray apply(NDArray x, float weight) {
         NDArray detached = x.stopGradient();
-        return detached.add(x.sub(detached).mul(-weight));
+        // the factor as an array owned by x's manager: a scalar from mul(Number) is freed at once while
+        // autograd still needs it for the backward pass (DJL 0.35.1)
+        NDArray factor = x.getManager().create(-weight);
+        return detached.add(x.sub(detached).mul(factor));
     }
 }

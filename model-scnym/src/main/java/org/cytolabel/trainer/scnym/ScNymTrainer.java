@@ -300,7 +300,7 @@ final class ScNymTrainer {
                     NDArray diff = outputs.get(1).softmax(1).sub(m.create(yu, new Shape(uRows, classes)));
                     NDArray consistency = diff.square().sum(new int[] {1}).mul(m.create(mask, new Shape(uRows)))
                             .mean();
-                    total = total.add(consistency.mul(wU));
+                    total = total.add(consistency.mul(m.create(wU))); // array, not mul(Number): see GradientReversal
                     out[2] = consistency.getFloat();
                     out[4] = (double) nConf / uRows;
                 }
@@ -312,7 +312,7 @@ final class ScNymTrainer {
                     }
                     NDArray adv = outputs.get(outputs.size() - 1).logSoftmax(1)
                             .mul(m.create(yd, new Shape(advRows.length, domainsOut))).sum().neg()
-                            .div(advRows.length);
+                            .div(m.create((float) advRows.length));
                     total = total.add(adv);
                     out[3] = adv.getFloat();
                 }
