@@ -170,9 +170,15 @@ class FamiliesEndToEndTest {
 
     @Test
     void scpretrainServesEmbeddings() {
+        List<JobEvent> epochs = new ArrayList<>();
         ModelCard card = train(ctrlToStim("scpretrain", "kang-scpretrain").addUnlabeledDatasetIds(kang.getDatasetId())
                 .putHyperParameters("epochs", "10").putHyperParameters("pretrain_iterations", "1")
-                .putHyperParameters("pretrain_max_cells", "800"), new ArrayList<>());
+                .putHyperParameters("pretrain_max_cells", "800"), epochs);
+        assertTrue(epochs.stream().anyMatch(e -> e.getLossesMap().getOrDefault("phase", -1.0) == 0.0
+                && e.getLossesMap().keySet().stream().anyMatch(k -> k.startsWith("loss_"))),
+                "WatchJob streams the pretraining rounds with their task losses");
+        assertTrue(epochs.stream().anyMatch(e -> e.getLossesMap().getOrDefault("phase", -1.0) == 1.0),
+                "then the fine-tuning epochs");
         List<CellPrediction> served = annotate("kang-scpretrain@production",
                 OutputOptions.newBuilder().setEmbedding(true).build());
         float[][] embedding = inProcess(card, ArtifactContract.OUTPUT_EMBEDDING);

@@ -14,6 +14,8 @@ import org.cytolabel.trainer.pipeline.TrainingPlan;
  * {@link #observe} returns for the runner to finish (it needs the pod's termination message).
  */
 final class JobFollower {
+    private volatile boolean cancelling;
+
     /** How a Job ended, from its conditions. */
     enum End { SUCCEEDED, FAILED }
 
@@ -82,8 +84,8 @@ final class JobFollower {
 
     /** The Job is gone before it ended: deleted by cancel, by hand, or with its namespace. */
     void deleted() {
-        if (!finish()) {
-            return;
+        if (cancelling || !finish()) {
+            return; // CancelJob deleted it and reports the end itself
         }
         if (events.isCancelled()) {
             events.ended(JobPhase.CANCELLED, "cancelled; Kubernetes Job " + where + " was deleted");
@@ -91,6 +93,14 @@ final class JobFollower {
             events.ended(JobPhase.FAILED, "Kubernetes Job " + where + " was deleted before it finished"
                     + " (not by CancelJob); nothing is known about its result");
         }
+    }
+
+    /**
+     * Set while CancelJob deletes the Job, so that the watch's deletion event (which may arrive
+     * before the delete call returns) leaves the ending to the canceller.
+     */
+    void cancelling(boolean value) {
+        cancelling = value;
     }
 
     /** Marks the job ended; true for the caller that ended it first. */

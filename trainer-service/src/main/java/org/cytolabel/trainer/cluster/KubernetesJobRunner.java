@@ -121,10 +121,12 @@ public final class KubernetesJobRunner implements JobRunner {
         if (f == null) {
             return;
         }
+        f.cancelling(true);
         try {
             client.batch().v1().jobs().inNamespace(namespace).withName(TrainingJobSpec.jobName(jobId))
                     .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
         } catch (KubernetesClientException e) {
+            f.cancelling(false);
             throw new CytoLabelException(ErrorKind.UNAVAILABLE, "could not delete Kubernetes Job " + f.where() + ": "
                     + reason(e) + "; try again, or kubectl delete job", e);
         }
