@@ -9,7 +9,7 @@ import java.util.List;
  * Writes a {@link TreeEnsemble} as an {@code ai.onnx.ml} {@code TreeEnsembleRegressor} (opset 3,
  * one target per class, {@code BRANCH_LT}, aggregate SUM, the base score as every target's base
  * value, no post transform). The core graph builder only knows the default domain, so the graph is
- * built with an Identity placeholder where the trees go; {@link #replacePlaceholder} swaps that
+ * built with an Identity node standing where the trees go; {@link #replacePlaceholder} swaps that
  * node for the tree node and adds the {@code ai.onnx.ml} opset import.
  */
 public final class TreeEnsembleOnnx {
