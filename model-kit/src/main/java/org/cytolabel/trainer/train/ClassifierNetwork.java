@@ -79,7 +79,7 @@ final class ClassifierNetwork {
         for (int from = 0; from < counts.rows(); from += PREDICT_CHUNK) {
             int to = Math.min(counts.rows(), from + PREDICT_CHUNK);
             try (NDManager m = parent.newSubManager()) {
-                NDArray x = m.create(densify(counts, null, from, to), new Shape(to - from, genes));
+                NDArray x = m.create(Batches.densify(counts, null, from, to), new Shape(to - from, genes));
                 NDArray logits = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
                 float[] flat = logits.softmax(1).toFloatArray();
                 for (int r = from; r < to; r++) {
@@ -90,14 +90,6 @@ final class ClassifierNetwork {
         return out;
     }
 
-    /** Rows {@code order[from..to)} (or {@code from..to} when order is null) as a dense row-major block. */
-    static float[] densify(CsrMatrix counts, int[] order, int from, int to) {
-        float[] dense = new float[(to - from) * counts.cols()];
-        for (int i = from; i < to; i++) {
-            counts.scatterRow(order == null ? i : order[i], dense, (i - from) * counts.cols());
-        }
-        return dense;
-    }
 
     /** Copies of every parameter (weights, biases, batch-norm scale, shift and running stats). */
     Map<Parameter, float[]> snapshot() {

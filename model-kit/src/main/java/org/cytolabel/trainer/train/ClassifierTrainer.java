@@ -1,5 +1,10 @@
 package org.cytolabel.trainer.train;
 
+import static org.cytolabel.trainer.train.Batches.batchBounds;
+import static org.cytolabel.trainer.train.Batches.weightedLoss;
+import static org.cytolabel.trainer.train.Batches.argmax;
+import static org.cytolabel.trainer.train.Batches.shuffle;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -109,7 +114,7 @@ public final class ClassifierTrainer {
             }
             int size = b[1] - b[0];
             try (NDManager batch = trainer.getManager().newSubManager()) {
-                NDArray x = batch.create(ClassifierNetwork.densify(train.counts(), order, b[0], b[1]),
+                NDArray x = batch.create(Batches.densify(train.counts(), order, b[0], b[1]),
                         new Shape(size, genes));
                 NDArray target = batch.create(WeightedCrossEntropy.target(train.labels(), order, b[0], b[1],
                         classWeights), new Shape(size, classWeights.length));
@@ -125,69 +130,15 @@ public final class ClassifierTrainer {
         return lossSum / train.cells();
     }
 
-    /**
-     * Batch bounds over {@code n} shuffled cells; a last batch of one cell joins the one before
-     * (batch norm cannot train on a single cell).
-     */
-    static int[][] batchBounds(int n, int batchSize) {
-        List<int[]> bounds = new ArrayList<>();
-        for (int from = 0; from < n; from += batchSize) {
-            bounds.add(new int[] {from, Math.min(n, from + batchSize)});
-        }
-        int[] last = bounds.get(bounds.size() - 1);
-        if (bounds.size() > 1 && last[1] - last[0] == 1) {
-            bounds.remove(bounds.size() - 1);
-            bounds.get(bounds.size() - 1)[1] = n;
-        }
-        return bounds.toArray(new int[0][]);
-    }
-
     /** lr * gamma^epoch, where DJL counts updates from 1 and every batch is one update. */
     private static ParameterTracker stepPerEpoch(TrainingConfig config, int stepsPerEpoch) {
         float lr = config.learningRate();
         double gamma = config.stepGamma();
         return (parameterId, numUpdate) -> (float) (lr * Math.pow(gamma, (numUpdate - 1) / stepsPerEpoch));
     }
-
-    /** Weighted cross-entropy of eval-mode probabilities, as the training loss defines it. */
-    static double weightedLoss(float[][] probs, int[] labels, float[] classWeights) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < labels.length; i++) {
-            double w = classWeights[labels[i]];
-            num -= w * Math.log(Math.max(probs[i][labels[i]], 1e-30));
-            den += w;
-        }
-        return den == 0 ? Double.NaN : num / den;
-    }
-
-    static int[] argmax(float[][] probs) {
-        int[] out = new int[probs.length];
-        for (int i = 0; i < probs.length; i++) {
-            int best = 0;
-            for (int c = 1; c < probs[i].length; c++) {
-                if (probs[i][c] > probs[i][best]) {
-                    best = c;
-                }
-            }
-            out[i] = best;
-        }
-        return out;
-    }
-
     private static List<String> classNames(int classes) {
         return IntStream.range(0, classes).mapToObj(c -> "class_" + c).toList();
     }
-
-    private static void shuffle(int[] a, Random rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
     private static void check(LabeledMatrix train, LabeledMatrix validation) {
         if (train.cells() < 2 || validation.cells() < 1) {
             throw CytoLabelException.invalid("training needs at least 2 training cells and 1 validation cell, got "

@@ -40,13 +40,13 @@ class ClassWeightsTest {
             assertEquals(expected, loss, 1e-6);
         }
         float[][] probs = {{0.5f, 0.5f}, {0.75f, 0.25f}};
-        assertEquals(expected, ClassifierTrainer.weightedLoss(probs, labels, classWeights), 1e-7);
+        assertEquals(expected, Batches.weightedLoss(probs, labels, classWeights), 1e-7);
     }
 
     @Test
     void aLastBatchOfOneCellJoinsThePreviousBatch() {
-        assertArrayEquals(new int[][] {{0, 4}, {4, 8}, {8, 10}}, ClassifierTrainer.batchBounds(10, 4));
-        assertArrayEquals(new int[][] {{0, 4}, {4, 9}}, ClassifierTrainer.batchBounds(9, 4));
-        assertArrayEquals(new int[][] {{0, 3}}, ClassifierTrainer.batchBounds(3, 4));
+        assertArrayEquals(new int[][] {{0, 4}, {4, 8}, {8, 10}}, Batches.batchBounds(10, 4));
+        assertArrayEquals(new int[][] {{0, 4}, {4, 9}}, Batches.batchBounds(9, 4));
+        assertArrayEquals(new int[][] {{0, 3}}, Batches.batchBounds(3, 4));
     }
 }

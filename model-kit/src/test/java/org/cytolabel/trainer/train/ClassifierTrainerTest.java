@@ -107,7 +107,7 @@ class ClassifierTrainerTest {
     }
 
     static ClassificationReport score(TrainedClassifier model, LabeledMatrix cells) {
-        int[] predicted = ClassifierTrainer.argmax(model.predictProbabilities(cells.counts()));
+        int[] predicted = Batches.argmax(model.predictProbabilities(cells.counts()));
         return Metrics.evaluate(cells.labels(), predicted, data.classes);
     }
 }

@@ -1,5 +1,8 @@
 package org.cytolabel.trainer.scnym;
 
+import static org.cytolabel.trainer.train.Batches.batchBounds;
+import static org.cytolabel.trainer.train.Batches.shuffle;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -431,20 +434,6 @@ final class ScNymTrainer {
         return ScNymPredictor.argmax(p);
     }
 
-    /** Batch bounds; a last batch of one cell joins the one before (batch norm needs two). */
-    static int[][] batchBounds(int n, int batchSize) {
-        List<int[]> bounds = new ArrayList<>();
-        for (int from = 0; from < n; from += batchSize) {
-            bounds.add(new int[] {from, Math.min(n, from + batchSize)});
-        }
-        int[] last = bounds.get(bounds.size() - 1);
-        if (bounds.size() > 1 && last[1] - last[0] == 1) {
-            bounds.remove(bounds.size() - 1);
-            bounds.get(bounds.size() - 1)[1] = n;
-        }
-        return bounds.toArray(new int[0][]);
-    }
-
     private static boolean[] sample(int n, Random rng) {
         boolean[] out = new boolean[n];
         int k = (int) Math.round(HOLD_OUT * n);
@@ -493,16 +482,6 @@ final class ScNymTrainer {
         }
         return new CsrMatrix(rows, a.cols(), indptr, indices, values);
     }
-
-    static void shuffle(int[] a, Random rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
     private static void check(TrainingData data, ScNymConfig config) {
         if (config.usesUnlabeled() && !data.hasUnlabeled()) {
             throw CytoLabelException.invalid("scNym needs unlabeled target cells (the dataset to annotate) for its"

@@ -1,5 +1,10 @@
 package org.cytolabel.trainer.sctab;
 
+import static org.cytolabel.trainer.train.Batches.argmax;
+import static org.cytolabel.trainer.train.Batches.batchBounds;
+import static org.cytolabel.trainer.train.Batches.shuffle;
+import static org.cytolabel.trainer.train.Batches.weightedLoss;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -171,19 +176,6 @@ final class ScTabTrainer {
         return norm;
     }
 
-    static int[][] batchBounds(int n, int batchSize) {
-        List<int[]> bounds = new ArrayList<>();
-        for (int from = 0; from < n; from += batchSize) {
-            bounds.add(new int[] {from, Math.min(n, from + batchSize)});
-        }
-        int[] last = bounds.get(bounds.size() - 1);
-        if (bounds.size() > 1 && last[1] - last[0] < 2) {
-            bounds.remove(bounds.size() - 1);
-            bounds.get(bounds.size() - 1)[1] = n;
-        }
-        return bounds.toArray(new int[0][]);
-    }
-
     private static ParameterTracker stepPerEpoch(ScTabConfig config, int stepsPerEpoch) {
         float lr = config.learningRate();
         double gamma = config.stepGamma();
@@ -212,39 +204,5 @@ final class ScTabTrainer {
             }
         }
         return masks.length == 0 ? 0 : (double) nonZero / masks.length;
-    }
-
-    static double weightedLoss(float[][] probs, int[] labels, float[] classWeights) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < labels.length; i++) {
-            double w = classWeights[labels[i]];
-            num -= w * Math.log(Math.max(probs[i][labels[i]], 1e-30));
-            den += w;
-        }
-        return den == 0 ? Double.NaN : num / den;
-    }
-
-    static int[] argmax(float[][] probs) {
-        int[] out = new int[probs.length];
-        for (int i = 0; i < probs.length; i++) {
-            int best = 0;
-            for (int c = 1; c < probs[i].length; c++) {
-                if (probs[i][c] > probs[i][best]) {
-                    best = c;
-                }
-            }
-            out[i] = best;
-        }
-        return out;
-    }
-
-    private static void shuffle(int[] a, Random rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }
