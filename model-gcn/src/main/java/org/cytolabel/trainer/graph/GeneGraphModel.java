@@ -5,29 +5,27 @@ import java.util.List;
 import java.util.Map;
 import org.cytolabel.core.data.CsrMatrix;
 import org.cytolabel.core.error.CytoLabelException;
-import org.cytolabel.trainer.model.FittedModel;
+import org.cytolabel.trainer.model.FittedModelBase;
 import org.cytolabel.trainer.train.EpochReport;
 
-/** A trained "fc", "ae-fc" or "gcn" classifier and the DJL model that owns its native memory. */
-final class GeneGraphModel implements FittedModel {
+/**
+ * A trained "fc", "ae-fc" or "gcn" classifier and the DJL model that owns its native memory. Its
+ * notes carry the graph facts for the model card: source, panel genes covered, edges kept and
+ * dropped, unknown genes dropped, model genes, the prior graph's padded slots and bytes, the
+ * learned graph's genes and its attention bytes per 256 cells; for "ae-fc" the autoencoder's MSE.
+ */
+final class GeneGraphModel extends FittedModelBase {
     private final Model model;
     private final GeneGraphNetwork network;
     private final GeneGraphConfig config;
-    private final int bestEpoch;
-    private final List<EpochReport> history;
-    private final Map<String, String> hyperParameters;
-    private final Map<String, String> notes;
     private boolean closed;
 
     GeneGraphModel(Model model, GeneGraphNetwork network, GeneGraphConfig config, int bestEpoch,
             List<EpochReport> history, Map<String, String> hyperParameters, Map<String, String> notes) {
+        super(bestEpoch, history, hyperParameters, notes, Map.of());
         this.model = model;
         this.network = network;
         this.config = config;
-        this.bestEpoch = bestEpoch;
-        this.history = List.copyOf(history);
-        this.hyperParameters = Map.copyOf(hyperParameters);
-        this.notes = Map.copyOf(notes);
     }
 
     @Override
@@ -53,31 +51,6 @@ final class GeneGraphModel implements FittedModel {
             throw new IllegalStateException("this model has been closed");
         }
         return GeneGraphExporter.export(network, modelName, config.kind());
-    }
-
-    @Override
-    public int bestEpoch() {
-        return bestEpoch;
-    }
-
-    @Override
-    public List<EpochReport> history() {
-        return history;
-    }
-
-    @Override
-    public Map<String, String> hyperParameters() {
-        return hyperParameters;
-    }
-
-    /**
-     * Graph facts for the model card: source, panel genes covered, edges kept and dropped, unknown
-     * genes dropped, model genes, the prior graph's padded slots and bytes, the learned graph's
-     * genes and its attention bytes per 256 cells; for "ae-fc" the autoencoder's final MSE.
-     */
-    @Override
-    public Map<String, String> notes() {
-        return notes;
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.cytolabel.core.data.CsrMatrix;
 import org.cytolabel.core.error.CytoLabelException;
 import org.cytolabel.core.onnx.ArtifactContract;
-import org.cytolabel.trainer.model.FittedModel;
+import org.cytolabel.trainer.model.FittedModelBase;
 import org.cytolabel.trainer.train.EpochReport;
 
 /**
@@ -15,28 +15,19 @@ import org.cytolabel.trainer.train.EpochReport;
  * model that owns their native memory. Predictions are eval-mode
  * {@code softmax(logits / T)}; the extra outputs are the embedding and the input saliency.
  */
-public final class ScNymModel implements FittedModel {
+public final class ScNymModel extends FittedModelBase {
     private final Model model;
     private final ScNymPredictor predictor;
     private final ScNymWeights weights;
-    private final int bestEpoch;
-    private final List<EpochReport> history;
-    private final Map<String, String> hyperParameters;
-    private final Map<String, String> notes;
-    private final Map<String, byte[]> attachments;
     private final long seed;
     private boolean closed;
 
     ScNymModel(Model model, ScNymPredictor predictor, ScNymWeights weights, int bestEpoch, List<EpochReport> history,
             Map<String, String> hyperParameters, Map<String, String> notes, Map<String, byte[]> attachments, long seed) {
+        super(bestEpoch, history, hyperParameters, notes, attachments);
         this.model = model;
         this.predictor = predictor;
         this.weights = weights;
-        this.bestEpoch = bestEpoch;
-        this.history = List.copyOf(history);
-        this.hyperParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hyperParameters));
-        this.notes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(notes));
-        this.attachments = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attachments));
         this.seed = seed;
     }
 
@@ -78,31 +69,6 @@ public final class ScNymModel implements FittedModel {
     @Override
     public byte[] exportOnnx(String modelName) {
         return ScNymExporter.export(weights, modelName, kind());
-    }
-
-    @Override
-    public int bestEpoch() {
-        return bestEpoch;
-    }
-
-    @Override
-    public List<EpochReport> history() {
-        return history;
-    }
-
-    @Override
-    public Map<String, String> hyperParameters() {
-        return hyperParameters;
-    }
-
-    @Override
-    public Map<String, String> notes() {
-        return notes;
-    }
-
-    @Override
-    public Map<String, byte[]> attachments() {
-        return attachments;
     }
 
     private void check(CsrMatrix counts) {

@@ -6,34 +6,25 @@ import java.util.Map;
 import org.cytolabel.core.data.CsrMatrix;
 import org.cytolabel.core.error.CytoLabelException;
 import org.cytolabel.core.onnx.ArtifactContract;
-import org.cytolabel.trainer.model.FittedModel;
+import org.cytolabel.trainer.model.FittedModelBase;
 import org.cytolabel.trainer.train.EpochReport;
 
 /**
  * A fine-tuned scPretrain classifier and the DJL memory that holds it. Its export has the
  * contract's {@code probabilities} and {@code uncertainty} plus the encoder's {@code embedding}.
  */
-public final class ScPretrainModel implements FittedModel {
+public final class ScPretrainModel extends FittedModelBase {
     private final NDManager manager;
     private final FineTuneNetwork network;
     private final int genes;
-    private final int bestEpoch;
-    private final List<EpochReport> history;
-    private final Map<String, String> hyperParameters;
-    private final Map<String, String> notes;
-    private final Map<String, byte[]> attachments;
     private boolean closed;
 
     ScPretrainModel(NDManager manager, FineTuneNetwork network, int genes, int bestEpoch, List<EpochReport> history,
             Map<String, String> hyperParameters, Map<String, String> notes, Map<String, byte[]> attachments) {
+        super(bestEpoch, history, hyperParameters, notes, attachments);
         this.manager = manager;
         this.network = network;
         this.genes = genes;
-        this.bestEpoch = bestEpoch;
-        this.history = List.copyOf(history);
-        this.hyperParameters = Map.copyOf(hyperParameters);
-        this.notes = Map.copyOf(notes);
-        this.attachments = Map.copyOf(attachments);
     }
 
     @Override
@@ -75,31 +66,6 @@ public final class ScPretrainModel implements FittedModel {
         return network.exportOnnx(modelName, Map.of(ArtifactContract.META_MODEL_NAME, modelName,
                 ArtifactContract.META_MODEL_KIND, ScPretrainFamily.KIND,
                 ArtifactContract.META_PREPROCESSING, ArtifactContract.PREPROCESSING));
-    }
-
-    @Override
-    public int bestEpoch() {
-        return bestEpoch;
-    }
-
-    @Override
-    public List<EpochReport> history() {
-        return history;
-    }
-
-    @Override
-    public Map<String, String> hyperParameters() {
-        return hyperParameters;
-    }
-
-    @Override
-    public Map<String, String> notes() {
-        return notes;
-    }
-
-    @Override
-    public Map<String, byte[]> attachments() {
-        return attachments;
     }
 
     @Override
