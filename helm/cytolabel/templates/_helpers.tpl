@@ -97,6 +97,9 @@ limits:
 {{ $kind }}Probe:
   grpc:
     port: {{ $port }}
+    {{- if eq $kind "liveness" }}
+    service: liveness
+    {{- end }}
   {{- with index $.values.probes $kind }}
   periodSeconds: {{ .periodSeconds }}
   failureThreshold: {{ .failureThreshold }}

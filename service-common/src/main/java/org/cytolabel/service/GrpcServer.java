@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
+    /**
+     * Health service name that is SERVING from start to drain whatever the readiness: what liveness
+     * probes ask, so a replica still loading its models is not restarted.
+     */
+    public static final String LIVENESS = "liveness";
 
     private final String name;
     private final Server server;
@@ -37,9 +42,11 @@ public final class GrpcServer implements AutoCloseable {
     private final Duration drain;
     private final String security;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean readyLater;
 
     private GrpcServer(String name, Server server, Server healthServer, HealthStatusManager health,
-            List<String> serviceNames, Duration drain, String security) {
+            List<String> serviceNames, Duration drain, String security, boolean readyLater) {
+        this.readyLater = readyLater;
         this.name = name;
         this.server = server;
         this.healthServer = healthServer;
@@ -78,12 +85,29 @@ public final class GrpcServer implements AutoCloseable {
             }
             LOG.info("{} serves plaintext health checks on port {}", name, healthServer.getPort());
         }
+        health.setStatus(LIVENESS, ServingStatus.SERVING);
+        if (readyLater) {
+            health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+            for (String s : serviceNames) {
+                health.setStatus(s, ServingStatus.NOT_SERVING);
+            }
+        } else {
+            markReady();
+        }
+        LOG.info("{} listening on port {} ({}){}", name, server.getPort(), security,
+                readyLater ? "; not ready until it says so" : "");
+        return this;
+    }
+
+    /** Health SERVING for the server and its services (at start, unless built with {@code readyLater}). */
+    public void markReady() {
+        if (closed.get()) {
+            return;
+        }
         for (String s : serviceNames) {
             health.setStatus(s, ServingStatus.SERVING);
         }
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-        LOG.info("{} listening on port {} ({})", name, server.getPort(), security);
-        return this;
     }
 
     public int port() {
@@ -140,6 +164,7 @@ public final class GrpcServer implements AutoCloseable {
         private final List<io.grpc.ServerInterceptor> interceptors = new ArrayList<>();
         private MeterRegistry meters;
         private Duration drain = Duration.ofSeconds(20);
+        private boolean readyLater;
 
         private Builder(String name, ServerBuilder<?> sb, Security security) {
             this.name = name;
@@ -168,6 +193,12 @@ public final class GrpcServer implements AutoCloseable {
 
         public Builder drain(Duration d) {
             this.drain = d;
+            return this;
+        }
+
+        /** Health stays NOT_SERVING after start until {@link GrpcServer#markReady()} (e.g. models still loading). */
+        public Builder readyLater(boolean later) {
+            this.readyLater = later;
             return this;
         }
 
@@ -201,7 +232,7 @@ public final class GrpcServer implements AutoCloseable {
                     : Transport.server("0.0.0.0", security.healthPort(), Security.NONE)
                             .addService(health.getHealthService()).build();
             String summary = security.describe() + (auth == null ? "" : ", " + auth.describe());
-            return new GrpcServer(name, sb.build(), healthOnly, health, List.copyOf(names), drain, summary);
+            return new GrpcServer(name, sb.build(), healthOnly, health, List.copyOf(names), drain, summary, readyLater);
         }
     }
 }

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
+import org.cytolabel.inference.batch.Batchers;
+import org.cytolabel.inference.batch.ModelBatcher;
 import org.cytolabel.inference.runtime.SessionCache;
 
 /**
@@ -50,9 +52,43 @@ public final class AnnotationMetrics {
                 .tags("model", model, "provider", provider).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    void batchRun(String model, int cells) {
-        DistributionSummary.builder("cytolabel.inference.batch.size").description("cells per ONNX Runtime run")
-                .tags("model", model, "provider", provider).register(registry).record(cells);
+    /** What the shared batchers report: batch size, streams per batch, queue time and compute time. */
+    public ModelBatcher.Listener batchListener() {
+        DistributionSummary size = DistributionSummary.builder("cytolabel.inference.batch.size")
+                .description("cells per ONNX Runtime run").tag("provider", provider).register(registry);
+        DistributionSummary jobs = DistributionSummary.builder("cytolabel.inference.batch.chunks")
+                .description("chunks (from any streams) per ONNX Runtime run").tag("provider", provider)
+                .register(registry);
+        Timer queued = Timer.builder("cytolabel.inference.batch.queue")
+                .description("time the oldest cells of a batch waited since their chunk arrived")
+                .tag("provider", provider).publishPercentiles(0.5, 0.99).register(registry);
+        Timer compute = Timer.builder("cytolabel.inference.batch.compute")
+                .description("time of one ONNX Runtime run (scatter and inference)").tag("provider", provider)
+                .register(registry);
+        Timer chunkQueue = Timer.builder("cytolabel.inference.chunk.queue")
+                .description("time from a chunk's arrival to its first cells running; the autoscaling signal")
+                .tag("provider", provider).register(registry);
+        return new ModelBatcher.Listener() {
+            @Override
+            public void batchRan(int cells, int chunks, long queuedNanos, long computeNanos) {
+                size.record(cells);
+                jobs.record(chunks);
+                queued.record(queuedNanos, TimeUnit.NANOSECONDS);
+                compute.record(computeNanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void chunkStarted(long queuedNanos) {
+                chunkQueue.record(queuedNanos, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    /** Cells waiting in the shared batchers now. */
+    public void bindBatchers(Batchers batchers) {
+        Gauge.builder("cytolabel.inference.batch.queued_cells", batchers, Batchers::queuedCells)
+                .description("cells waiting in the models' shared batchers").tag("provider", provider)
+                .register(registry);
     }
 
     void modelLoaded(String model, long nanos) {
@@ -60,9 +96,11 @@ public final class AnnotationMetrics {
                 .tags("model", model, "provider", provider).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Time a chunk waited between arriving and its compute starting. */
+
+    /** Time a request waited between arriving and its compute starting (Open Inference Protocol calls). */
     public void chunkQueued(long nanos) {
-        Timer.builder("cytolabel.inference.chunk.queue").description("time a chunk waited for a compute thread")
+        Timer.builder("cytolabel.inference.chunk.queue")
+                .description("time from a chunk's arrival to its first cells running; the autoscaling signal")
                 .tag("provider", provider).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -2,11 +2,17 @@ package org.cytolabel.inference.grpc;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.RejectedExecutionException;
 import org.cytolabel.core.error.CytoLabelException;
 import org.cytolabel.core.error.ErrorKind;
 import org.cytolabel.inference.annotate.AnnotationMetrics;
+import org.cytolabel.inference.annotate.ChunkAnnotation;
+import org.cytolabel.inference.batch.Batchers;
 import org.cytolabel.inference.annotate.AnnotationStream;
 import org.cytolabel.inference.annotate.ModelResolver;
 import org.cytolabel.inference.annotate.StreamHeader;
@@ -20,10 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One Annotate stream. Flow control is manual: the server asks gRPC for {@value #PREFETCH} messages
  * up front (the header and one chunk to read while another computes) and for one more only after a
- * chunk is answered and the client can take more ({@code isReady}); otherwise the request is owed
- * until the on-ready handler fires. So a slow reader stops the server reading, never makes it buffer.
- * Work runs on {@code work}, a sequential executor over the bounded compute pool, which keeps the
- * results in chunk order. Cancellation or an error stops queued work and releases the session.
+ * chunk is answered, the client can take more ({@code isReady}) and the model's shared batcher has
+ * room; otherwise the request is owed until the on-ready handler (or the batcher) says so. So a slow
+ * reader or a full batcher stops the server reading, never makes it buffer. Chunks are validated on
+ * {@code work}, a sequential executor over the bounded compute pool, then queued in the batcher;
+ * answers are sent strictly in chunk order. Cancellation drops the stream's queued cells; the
+ * session is released once no batch holds any of them.
  */
 final class AnnotateCall implements StreamObserver<AnnotateRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(AnnotateCall.class);
@@ -41,11 +49,20 @@ final class AnnotateCall implements StreamObserver<AnnotateRequest> {
     /** gRPC delivers messages one at a time, so this needs no lock. */
     private boolean headerSeen;
     /** Only touched by tasks on {@code work}, which run one at a time. */
-    private AnnotationStream stream;
+    private volatile AnnotationStream stream;
+    /** Completes when every chunk so far is answered, in order; only touched by tasks on {@code work}. */
+    private CompletableFuture<Void> answered = CompletableFuture.completedFuture(null);
+    /** A chunk was refused: later chunks are not queued; only touched by tasks on {@code work}. */
+    private boolean rejectedChunk;
+    /** Chunks queued in the batcher and not yet finished; the session is released at zero once done. */
+    private final AtomicInteger inBatcher = new AtomicInteger();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final Batchers batchers;
 
     AnnotateCall(ServerCallStreamObserver<AnnotateResponse> out, Executor work, ModelResolver resolver,
-            AnnotationMetrics metrics) {
+            AnnotationMetrics metrics, Batchers batchers) {
         this.out = out;
+        this.batchers = batchers;
         this.work = work;
         this.resolver = resolver;
         this.metrics = metrics;
@@ -79,16 +96,36 @@ final class AnnotateCall implements StreamObserver<AnnotateRequest> {
                 return;
             }
             submit(() -> {
-                stream = AnnotationStream.open(resolver, header, metrics);
+                stream = AnnotationStream.open(resolver, header, metrics, batchers);
                 send(AnnotateResponse.newBuilder().setInfo(ProtoMapping.info(stream)).build());
             });
         } else if (request.hasChunk()) {
             CellChunk chunk = request.getChunk();
             long arrived = System.nanoTime();
             submit(() -> {
-                metrics.chunkQueued(System.nanoTime() - arrived);
-                var result = stream.annotate(ProtoMapping.chunk(chunk));
-                send(AnnotateResponse.newBuilder().setResult(ProtoMapping.result(result)).build());
+                if (rejectedChunk) {
+                    return; // the stream fails once the chunks before the bad one are answered
+                }
+                CompletableFuture<ChunkAnnotation> result;
+                try {
+                    result = stream.submit(ProtoMapping.chunk(chunk), () -> done, arrived);
+                    inBatcher.incrementAndGet();
+                    result.whenComplete((r, e) -> {
+                        if (inBatcher.decrementAndGet() == 0 && done) {
+                            releaseLater();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    // A bad chunk fails the stream after every chunk before it is answered.
+                    rejectedChunk = true;
+                    result = CompletableFuture.failedFuture(e);
+                }
+                answered = answered.thenCombine(result, (prev, r) -> r).thenAccept(r ->
+                        send(AnnotateResponse.newBuilder().setResult(ProtoMapping.result(r)).build()));
+                answered.exceptionally(e -> {
+                    fail(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                    return null;
+                });
             });
         } else if (request.hasHeader()) {
             fail(CytoLabelException.invalid("the stream already has a header; send it once, first,"
@@ -101,7 +138,7 @@ final class AnnotateCall implements StreamObserver<AnnotateRequest> {
     /** The client half-closed: complete once every chunk before it is answered. */
     @Override
     public void onCompleted() {
-        submit(() -> {
+        submit(() -> answered.thenRun(() -> {
             synchronized (lock) {
                 if (done) {
                     return;
@@ -114,7 +151,7 @@ final class AnnotateCall implements StreamObserver<AnnotateRequest> {
                 }
             }
             releaseLater();
-        });
+        }));
     }
 
     /** The client cancelled or the transport failed. */
@@ -133,7 +170,7 @@ final class AnnotateCall implements StreamObserver<AnnotateRequest> {
 
     private void onReady() {
         synchronized (lock) {
-            if (!done && owed > 0 && out.isReady()) {
+            if (!done && owed > 0 && out.isReady() && batcherHasRoom()) {
                 out.request(owed);
                 owed = 0;
             }
@@ -146,12 +183,28 @@ final class AnnotateCall implements StreamObserver<AnnotateRequest> {
                 return;
             }
             out.onNext(response);
-            if (out.isReady()) {
+            if (out.isReady() && batcherHasRoom()) {
                 out.request(1);
             } else {
                 owed++;
             }
         }
+    }
+
+    /** True when the batcher can take more; otherwise wakes {@link #onReady} once it can. */
+    private boolean batcherHasRoom() {
+        AnnotationStream s = stream;
+        if (s == null || s.batcher().acceptingMore()) {
+            return true;
+        }
+        s.batcher().whenAccepting(() -> {
+            try {
+                work.execute(this::onReady);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("compute pool shut down; the owed request is dropped with the stream");
+            }
+        });
+        return false;
     }
 
     private void fail(Throwable t) {
@@ -187,8 +240,14 @@ final class AnnotateCall implements StreamObserver<AnnotateRequest> {
         }
     }
 
-    /** Releases the session after any task still running (tasks run in order on {@code work}). */
+    /**
+     * Releases the session after any task still running (tasks run in order on {@code work}) and once
+     * no chunk of this stream is in the batcher (a running batch may still use the session).
+     */
     private void releaseLater() {
+        if (inBatcher.get() > 0) {
+            return; // the last chunk's completion calls this again
+        }
         try {
             work.execute(this::release);
         } catch (RejectedExecutionException e) {
@@ -197,7 +256,10 @@ final class AnnotateCall implements StreamObserver<AnnotateRequest> {
     }
 
     private void release() {
-        if (stream != null) {
+        if (inBatcher.get() > 0) {
+            return;
+        }
+        if (stream != null && released.compareAndSet(false, true)) {
             stream.close();
             stream = null;
         }

@@ -11,6 +11,7 @@ import org.cytolabel.core.error.ErrorKind;
 import java.util.concurrent.Executor;
 import org.cytolabel.inference.annotate.AnnotationMetrics;
 import org.cytolabel.inference.annotate.AnnotationStream;
+import org.cytolabel.inference.batch.Batchers;
 import org.cytolabel.inference.annotate.ModelResolver;
 import org.cytolabel.proto.annotation.v1.AnnotateBatchRequest;
 import org.cytolabel.proto.annotation.v1.AnnotateBatchResponse;
@@ -24,18 +25,25 @@ public final class AnnotatorGrpcService extends AnnotatorGrpc.AnnotatorImplBase 
     private final ModelResolver resolver;
     private final AnnotationMetrics metrics;
     private final Executor compute;
+    private final Batchers batchers;
 
-    /** @param compute a bounded pool; each stream's work runs on it one task at a time, in order */
-    public AnnotatorGrpcService(ModelResolver resolver, AnnotationMetrics metrics, Executor compute) {
+    /**
+     * @param compute  a bounded pool; each stream's validation runs on it one task at a time, in order
+     * @param batchers the models' shared batchers (their runs use the same pool)
+     */
+    public AnnotatorGrpcService(ModelResolver resolver, AnnotationMetrics metrics, Executor compute,
+            Batchers batchers) {
         this.resolver = resolver;
         this.metrics = metrics;
         this.compute = compute;
+        this.batchers = batchers;
     }
 
     @Override
     public StreamObserver<AnnotateRequest> annotate(StreamObserver<AnnotateResponse> responseObserver) {
         var out = (ServerCallStreamObserver<AnnotateResponse>) responseObserver;
-        return new AnnotateCall(out, MoreExecutors.newSequentialExecutor(compute), resolver, metrics).start();
+        return new AnnotateCall(out, MoreExecutors.newSequentialExecutor(compute), resolver, metrics,
+                batchers).start();
     }
 
     @Override
@@ -44,7 +52,22 @@ public final class AnnotatorGrpcService extends AnnotatorGrpc.AnnotatorImplBase 
         out.setOnCancelHandler(() -> { });
         CompletableFuture<AnnotateBatchResponse> work;
         try {
-            work = CompletableFuture.supplyAsync(() -> annotateBatch(request, out), compute);
+            work = CompletableFuture.supplyAsync(() -> open(request, out), compute).thenCompose(stream -> {
+                if (stream == null) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                CompletableFuture<AnnotateBatchResponse> answer;
+                try {
+                    answer = stream.submit(ProtoMapping.chunk(request.getCells()), out::isCancelled)
+                            .thenApply(result -> AnnotateBatchResponse.newBuilder()
+                                    .setInfo(ProtoMapping.info(stream))
+                                    .setResult(ProtoMapping.result(result))
+                                    .build());
+                } catch (RuntimeException e) {
+                    answer = CompletableFuture.failedFuture(e);
+                }
+                return answer.whenComplete((r, e) -> stream.close());
+            });
         } catch (RejectedExecutionException e) {
             out.onError(StatusMapping.toStatus(new CytoLabelException(ErrorKind.RESOURCE_EXHAUSTED,
                     "the inference server is at capacity; retry with backoff or use another replica")));
@@ -64,20 +87,12 @@ public final class AnnotatorGrpcService extends AnnotatorGrpc.AnnotatorImplBase 
         });
     }
 
-    private AnnotateBatchResponse annotateBatch(AnnotateBatchRequest request,
-            ServerCallStreamObserver<AnnotateBatchResponse> out) {
+    /** The request's stream (model resolved, genes aligned), or null when the call was cancelled already. */
+    private AnnotationStream open(AnnotateBatchRequest request, ServerCallStreamObserver<?> out) {
         if (!request.hasHeader()) {
             throw ProtoMapping.noHeader();
         }
-        if (out.isCancelled()) {
-            return null;
-        }
-        try (AnnotationStream stream = AnnotationStream.open(resolver, ProtoMapping.header(request.getHeader()),
-                metrics)) {
-            return AnnotateBatchResponse.newBuilder()
-                    .setInfo(ProtoMapping.info(stream))
-                    .setResult(ProtoMapping.result(stream.annotate(ProtoMapping.chunk(request.getCells()))))
-                    .build();
-        }
+        return out.isCancelled() ? null
+                : AnnotationStream.open(resolver, ProtoMapping.header(request.getHeader()), metrics, batchers);
     }
 }

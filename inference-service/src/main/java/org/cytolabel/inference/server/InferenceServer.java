@@ -1,7 +1,9 @@
 package org.cytolabel.inference.server;
 
 import io.micrometer.core.instrument.Gauge;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -9,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.cytolabel.inference.annotate.AnnotationMetrics;
 import org.cytolabel.inference.annotate.ModelResolver;
+import org.cytolabel.inference.batch.Batchers;
 import org.cytolabel.inference.grpc.AnnotatorGrpcService;
 import org.cytolabel.inference.runtime.ExecutionProviders;
 import org.cytolabel.inference.runtime.SessionCache;
@@ -37,6 +40,7 @@ public final class InferenceServer implements AutoCloseable {
     private final ThreadPoolExecutor compute;
     private final GrpcServer server;
     private final ExecutionProviders providers;
+    private Batchers batchers;
 
     private InferenceServer(MetricsEndpoint metrics, RegistryClient registry, SessionCache sessions,
             ModelResolver resolver, ThreadPoolExecutor compute, GrpcServer server, ExecutionProviders providers) {
@@ -61,17 +65,55 @@ public final class InferenceServer implements AutoCloseable {
         ThreadPoolExecutor compute = computePool(config.computeThreads());
         Gauge.builder("cytolabel.inference.compute.queue", compute, p -> p.getQueue().size())
                 .description("streams waiting for a compute thread").register(metrics.registry());
+        Batchers batchers = new Batchers(config.batchSettings(), compute, meters.batchListener());
+        meters.bindBatchers(batchers);
         GrpcServer server = GrpcServer.builder("inference-service", Transport.server(config.host(), config.port()))
-                .service(new AnnotatorGrpcService(resolver, meters, compute))
+                .service(new AnnotatorGrpcService(resolver, meters, compute, batchers))
                 .service(new org.cytolabel.inference.oip.OipGrpcService(resolver, registry, meters, compute))
                 .meterRegistry(metrics.registry())
                 .drain(Duration.ofSeconds(20))
+                .readyLater(!config.preload().isEmpty())
                 .build()
                 .start();
+        resolver.reportHealthTo((ref, serving) -> server.health().setStatus(ref,
+                serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
+        if (!config.preload().isEmpty()) {
+            preload(resolver, server, config.preload());
+        }
         LOG.info("inference-service on port {} (registry {}, provider {}, {} compute threads x {} intra-op, metrics {})",
                 server.port(), config.registryTarget(), providers.provider().tag(), config.computeThreads(),
                 providers.intraOpThreads(), metrics.port());
-        return new InferenceServer(metrics, registry, sessions, resolver, compute, server, providers);
+        InferenceServer started = new InferenceServer(metrics, registry, sessions, resolver, compute, server, providers);
+        started.batchers = batchers;
+        return started;
+    }
+
+    /** Loads and warms the default models, then reports the replica ready (health SERVING). */
+    private static void preload(ModelResolver resolver, GrpcServer server, List<String> refs) {
+        Thread t = new Thread(() -> {
+            for (String text : refs) {
+                long start = System.nanoTime();
+                while (true) {
+                    try {
+                        resolver.preload(RegistryClient.parseRef(text), text);
+                        LOG.info("preloaded {} in {} ms", text, (System.nanoTime() - start) / 1_000_000);
+                        break;
+                    } catch (RuntimeException e) {
+                        LOG.warn("preloading {} failed ({}); the replica stays not ready, retrying in 5 s", text,
+                                e.getMessage());
+                        try {
+                            Thread.sleep(5000);
+                        } catch (InterruptedException ie) {
+                            return;
+                        }
+                    }
+                }
+            }
+            server.markReady();
+            LOG.info("ready: default models {} loaded", refs);
+        }, "model-preload");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static ThreadPoolExecutor computePool(int threads) {
@@ -103,6 +145,11 @@ public final class InferenceServer implements AutoCloseable {
         return sessions;
     }
 
+    /** Where model references are routed (rollout state). */
+    public ModelResolver resolver() {
+        return resolver;
+    }
+
     /** The registry the domain and RPC meters go to (scraped at /metrics). */
     public io.micrometer.core.instrument.MeterRegistry meters() {
         return metrics.registry();
@@ -129,6 +176,7 @@ public final class InferenceServer implements AutoCloseable {
             compute.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        batchers.close();
         resolver.close();
         sessions.close();
         registry.close();

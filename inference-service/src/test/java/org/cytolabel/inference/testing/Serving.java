@@ -33,6 +33,11 @@ public final class Serving implements AutoCloseable {
     }
 
     public static Serving start(Path dataDir) {
+        return start(dataDir, c -> c);
+    }
+
+    /** As {@link #start(Path)}, with the inference configuration changed by {@code tweak}. */
+    public static Serving start(Path dataDir, java.util.function.UnaryOperator<InferenceConfig> tweak) {
         PbmcCentroidModel pbmc = PbmcCentroidModel.get();
         RegistryServer registry = RegistryServer.start(new RegistryConfig("127.0.0.1", 0, dataDir, -1));
         String target = "127.0.0.1:" + registry.port();
@@ -40,7 +45,7 @@ public final class Serving implements AutoCloseable {
         try (RegistryClient client = RegistryClient.connect(target)) {
             published = client.publish(RegistryClient.withDigest(pbmc.card(MODEL), pbmc.onnx), pbmc.onnx);
         }
-        InferenceServer inference = InferenceServer.start(new InferenceConfig("127.0.0.1", 0, target, 0, false, 1));
+        InferenceServer inference = InferenceServer.start(tweak.apply(new InferenceConfig("127.0.0.1", 0, target, 0, false, 1)));
         return new Serving(registry, inference, Transport.channel("127.0.0.1:" + inference.port()), published, pbmc);
     }
 
