@@ -17,6 +17,13 @@ import org.cytolabel.service.security.Security;
 public final class Transport {
     /** Largest message a server or client accepts (a model chunk, a block of cells). */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    /**
+     * What a server's transport reads before it gives up on a message. Above the application limit on
+     * purpose: gRPC answers a message over its own limit by resetting the stream (the client sees a
+     * bare CANCELLED), so messages between the two limits reach the service, which refuses them with
+     * RESOURCE_EXHAUSTED and a hint ({@link #requireWithinLimit}).
+     */
+    public static final int SERVER_INBOUND_BYTES = 4 * MAX_MESSAGE_BYTES;
 
     private Transport() {
     }
@@ -38,7 +45,7 @@ public final class Transport {
             throw CytoLabelException.invalid("the TLS certificate or key is unusable (" + security.tls() + "): "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
-        return b.maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        return b.maxInboundMessageSize(SERVER_INBOUND_BYTES)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
     }
@@ -59,6 +66,19 @@ public final class Transport {
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
+    }
+
+    /**
+     * Refuses a message over {@link #MAX_MESSAGE_BYTES} with RESOURCE_EXHAUSTED that says how to send
+     * it instead ({@code what}: e.g. "a CellChunk", {@code split}: the advice).
+     */
+    public static void requireWithinLimit(com.google.protobuf.MessageLite message, String what, String split) {
+        int size = message.getSerializedSize();
+        if (size > MAX_MESSAGE_BYTES) {
+            throw new CytoLabelException(org.cytolabel.core.error.ErrorKind.RESOURCE_EXHAUSTED, String.format(
+                    "%s of %.1f MiB is over the %d MiB message limit; %s", what, size / 1048576.0,
+                    MAX_MESSAGE_BYTES >> 20, split));
+        }
     }
 
     public static void close(ManagedChannel channel) {

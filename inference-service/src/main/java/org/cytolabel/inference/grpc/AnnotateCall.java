@@ -20,6 +20,7 @@ import org.cytolabel.proto.annotation.v1.AnnotateRequest;
 import org.cytolabel.proto.annotation.v1.AnnotateResponse;
 import org.cytolabel.proto.annotation.v1.CellChunk;
 import org.cytolabel.service.StatusMapping;
+import org.cytolabel.service.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +47,9 @@ final class AnnotateCall implements StreamObserver<AnnotateRequest> {
     private int owed;
     /** Failed, cancelled or completed: no more work, no more responses. */
     private volatile boolean done;
-    /** gRPC delivers messages one at a time, so this needs no lock. */
+    /** gRPC delivers messages one at a time, so these need no lock. */
     private boolean headerSeen;
+    private long chunksSeen;
     /** Only touched by tasks on {@code work}, which run one at a time. */
     private volatile AnnotationStream stream;
     /** Completes when every chunk so far is answered, in order; only touched by tasks on {@code work}. */
@@ -101,6 +103,14 @@ final class AnnotateCall implements StreamObserver<AnnotateRequest> {
             });
         } else if (request.hasChunk()) {
             CellChunk chunk = request.getChunk();
+            try {
+                Transport.requireWithinLimit(chunk, "CellChunk " + chunksSeen, "send smaller chunks (the CLI and"
+                        + " clients send 1,000 cells per chunk; a few MiB each)");
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            chunksSeen++;
             long arrived = System.nanoTime();
             submit(() -> {
                 if (rejectedChunk) {

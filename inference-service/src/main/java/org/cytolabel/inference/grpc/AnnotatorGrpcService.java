@@ -19,6 +19,7 @@ import org.cytolabel.proto.annotation.v1.AnnotateRequest;
 import org.cytolabel.proto.annotation.v1.AnnotateResponse;
 import org.cytolabel.proto.annotation.v1.AnnotatorGrpc;
 import org.cytolabel.service.StatusMapping;
+import org.cytolabel.service.Transport;
 
 /** The Annotator API: validates, hands the work to the domain on the compute pool, replies. */
 public final class AnnotatorGrpcService extends AnnotatorGrpc.AnnotatorImplBase {
@@ -92,6 +93,7 @@ public final class AnnotatorGrpcService extends AnnotatorGrpc.AnnotatorImplBase 
         if (!request.hasHeader()) {
             throw ProtoMapping.noHeader();
         }
+        Transport.requireWithinLimit(request, "AnnotateBatchRequest", "stream the cells with Annotate instead");
         return out.isCancelled() ? null
                 : AnnotationStream.open(resolver, ProtoMapping.header(request.getHeader()), metrics, batchers);
     }

@@ -41,6 +41,7 @@ import org.cytolabel.proto.oip.ServerReadyResponse;
 import org.cytolabel.proto.registry.v1.ModelVersionSummary;
 import org.cytolabel.registry.client.RegistryClient;
 import org.cytolabel.service.StatusMapping;
+import org.cytolabel.service.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,6 +145,7 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         answer(out, () -> {
             long queued = System.nanoTime() - arrived;
             metrics.chunkQueued(queued);
+            Transport.requireWithinLimit(request, "ModelInferRequest", "split the batch into several requests");
             try (ResolvedModels.Use model = resolved.acquire(request.getModelName(), request.getModelVersion())) {
                 return models.infer(model.model(), request, queued);
             }

@@ -77,6 +77,8 @@ final class StreamInferCall implements StreamObserver<ModelInferRequest> {
 
     private ModelStreamInferResponse answer(ModelInferRequest request, long arrived) {
         try {
+            org.cytolabel.service.Transport.requireWithinLimit(request, "ModelInferRequest",
+                    "split the batch into several requests");
             LoadedModel model = lease(request);
             long queued = System.nanoTime() - arrived;
             metrics.chunkQueued(queued);
