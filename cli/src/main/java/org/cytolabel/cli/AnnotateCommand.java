@@ -3,10 +3,12 @@ package org.cytolabel.cli;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.cytolabel.cli.client.AddressList;
 import org.cytolabel.cli.client.AnnotateClient;
 import org.cytolabel.cli.client.CellSource;
 import org.cytolabel.cli.client.PredictionCsv;
 import org.cytolabel.cli.client.ProgressBar;
+import org.cytolabel.core.error.CytoLabelException;
 import org.cytolabel.proto.annotation.v1.OutputOptions;
 import org.cytolabel.proto.annotation.v1.StreamInfo;
 import org.cytolabel.registry.client.RegistryClient;
@@ -15,10 +17,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "annotate", mixinStandardHelpOptions = true,
-        description = "Stream an h5ad file or 10x directory through the inference service; write per-cell predictions as CSV.")
+        description = {"Stream an h5ad file or 10x directory through the inference service; write per-cell "
+                + "predictions as CSV.",
+            "",
+            "Several replicas: --server dns:///name:port (every address the name resolves to, e.g. a Kubernetes "
+                + "headless service) or --server host1:port,host2:port; streams are spread round-robin over the "
+                + "replicas that are up.",
+            "When a stream fails with UNAVAILABLE (a replica restarted or drained, the connection dropped) the "
+                + "command reconnects with exponential backoff and resumes at the first chunk not yet answered, on "
+                + "the same model version: the CSV has every cell exactly once, in input order."})
 final class AnnotateCommand implements Callable<Integer> {
     @Option(names = "--server", defaultValue = "localhost:50053",
-            description = "Inference address; dns:///name:port balances over every replica (default: ${DEFAULT-VALUE}).")
+            description = "Inference address: host:port; dns:///name:port or host1:port,host2:port balance "
+                    + "round-robin over several replicas (default: ${DEFAULT-VALUE}).")
     String server;
 
     @Option(names = "--model", required = true, description = "name, name@alias or name:version, e.g. pbmc@production.")
@@ -55,13 +66,22 @@ final class AnnotateCommand implements Callable<Integer> {
             description = "Fraction of the model's genes the data must have (0: the server's default).")
     double minOverlap;
 
+    @Option(names = "--retries", defaultValue = "3",
+            description = "Reconnects in a row after UNAVAILABLE, with exponential backoff from 250 ms, resuming "
+                    + "where the stream stopped; 0: fail at once (default: ${DEFAULT-VALUE}).")
+    int retries;
+
     @Override
     public Integer call() {
-        ManagedChannel channel = Transport.channel(server);
+        if (retries < 0) {
+            throw CytoLabelException.invalid("--retries must be 0 or more, got " + retries);
+        }
+        ManagedChannel channel = Transport.channel(AddressList.target(server));
         try (CellSource source = CellSource.open(data); PredictionCsv csv = new PredictionCsv(out);
                 ProgressBar bar = new ProgressBar("annotating", source.cells(), "cells")) {
             AnnotateClient.Options o = AnnotateClient.Options.of(RegistryClient.parseRef(model)).withChunkSize(chunkSize)
                     .withTopK(topK).withUnassignedBelow(unassignedBelow).withMinOverlap(minOverlap)
+                    .withRetries(retries)
                     .withExtras(OutputOptions.newBuilder().setEmbedding(embedding).setMaskTopN(maskTop)
                             .setSaliencyTopN(saliencyTop).build());
             StreamInfo info = AnnotateClient.annotate(channel, source, o, csv::write, bar);
